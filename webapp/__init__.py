@@ -1,0 +1,66 @@
+"""Grantpath: guides schools through Erasmus+ and Nordplus grant applications."""
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+from flask import Flask
+
+from . import config as config_module
+from .config import ConfigError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """The app factory. Called without arguments (by `flask --app webapp`), a broken setting stops
+    start-up with one clear line; called with a config (tests), it raises ConfigError instead."""
+    try:
+        return _build(config)
+    except ConfigError as exc:
+        if config is not None:
+            raise
+        raise SystemExit(f"Grantpath cannot start: {exc}") from None
+
+
+def _build(config: dict | None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+    )
+    config_module.load(app, config)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+
+    from .extensions import babel, csrf, db, limiter, login_manager, migrate
+    from .core import i18n
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale, default_translation_directories=str(ROOT / "translations"))
+    limiter.init_app(app)
+
+    from .workflow import registry
+
+    registry.init_app(app)
+
+    from . import models  # noqa: F401  (registers every table with SQLAlchemy)
+    from .core import web
+    from .auth.views import bp as auth_bp
+    from .home.views import bp as home_bp
+    from .applications.views import bp as applications_bp
+    from .admin.views import bp as admin_bp
+
+    web.init_app(app)
+    for blueprint in (auth_bp, home_bp, applications_bp, admin_bp):
+        app.register_blueprint(blueprint)
+
+    from . import cli
+
+    cli.init_app(app)
+    return app

@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+from babel import Locale
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, EmailField, SelectField, StringField, ValidationError
+from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+
+from ..auth.models import Role
+from ..core.forms import BaseForm
+from ..core.i18n import current_language
+from ..organisations.models import OrganisationKind
+from ..workflow import registry
+
+ROLE_LABELS = {
+    Role.TEACHER: _l("Teacher"),
+    Role.PRINCIPAL: _l("Principal"),
+    Role.COORDINATOR: _l("International coordinator"),
+    Role.ADMIN: _l("Administrator"),
+}
+
+KIND_LABELS = {
+    OrganisationKind.MUNICIPALITY: _l("Municipality"),
+    OrganisationKind.SCHOOL_AUTHORITY: _l("School authority"),
+    OrganisationKind.SCHOOL_GROUP: _l("School group"),
+}
+
+
+def country_choices() -> list[tuple[str, str]]:
+    territories = Locale.parse(current_language()).territories
+    return sorted(((c, territories.get(c, c)) for c in registry.countries().all_codes()), key=lambda pair: pair[1])
+
+
+class OrganisationForm(BaseForm):
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the organisation's name.")), Length(max=200)])
+    kind = SelectField(_l("Kind of organisation"), choices=[(k.value, l) for k, l in KIND_LABELS.items()])
+    country = SelectField(_l("Country"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.country.choices = country_choices()
+
+
+class SchoolForm(BaseForm):
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the school's name.")), Length(max=200)])
+    city = StringField(_l("City"), validators=[Length(max=120)])
+    country = SelectField(_l("Country"))
+    oid = StringField(
+        _l("Erasmus+ Organisation ID (OID)"),
+        validators=[Optional(), Regexp(r"^E\d{8}$", message=_l("An OID is the letter E followed by 8 digits, e.g. E10123456."))],
+        description=_l("From the Erasmus+ and European Solidarity Corps organisation registration system."),
+        filters=[lambda v: v.upper() if isinstance(v, str) else v],
+    )
+    pic = StringField(
+        _l("PIC (optional)"),
+        validators=[Optional(), Regexp(r"^\d{9}$", message=_l("A PIC has exactly 9 digits."))],
+        description=_l("Only needed for actions managed centrally by EACEA."),
+    )
+    address = StringField(_l("Postal address"), validators=[Length(max=300)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.country.choices = country_choices()
+
+
+class MembershipForm(BaseForm):
+    role = SelectField(_l("Role"), choices=[(r.value, l) for r, l in ROLE_LABELS.items()])
+    school_id = SelectField(_l("School"), coerce=lambda v: int(v) if v not in (None, "", "None") else None, validators=[Optional()])
+
+    def __init__(self, *args, schools=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.school_id.choices = [(None, _l("— whole organisation —"))] + [(s.id, s.name) for s in schools]
+
+    def validate_school_id(self, field):
+        if Role(self.role.data).needs_school and not field.data:
+            raise ValidationError(_l("Teachers and principals belong to a school: choose one."))
+        if not Role(self.role.data).needs_school and field.data:
+            raise ValidationError(_l("Coordinators and administrators work across the whole organisation: choose no school."))
+
+
+class InviteForm(MembershipForm):
+    email = EmailField(
+        _l("Email"),
+        validators=[DataRequired(_l("Enter an email address.")), Email(_l("Enter an email address like name@school.se.")), Length(max=254)],
+    )
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the person's name.")), Length(max=200)])
+    language = SelectField(_l("Language of the invitation"), choices=[("sv", "Svenska"), ("en", "English")])
+
+
+class UserForm(BaseForm):
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the person's name.")), Length(max=200)])
+    language = SelectField(_l("Language"), choices=[("sv", "Svenska"), ("en", "English")])
+    active = BooleanField(_l("Account active (may sign in)"))

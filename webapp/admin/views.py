@@ -1,0 +1,182 @@
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..auth.models import Role, User
+from ..core import policy
+from ..core.forms import ActionForm
+from ..extensions import db
+from ..organisations.models import Organisation, School
+from . import services
+from .forms import KIND_LABELS, ROLE_LABELS, InviteForm, MembershipForm, OrganisationForm, SchoolForm, UserForm
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _attach(form, error: services.AdminError) -> None:
+    field = getattr(form, error.field, None)
+    if field is not None:
+        field.errors = [*field.errors, str(error)] if isinstance(field.errors, list) else [str(error)]
+    else:
+        form.form_errors.append(str(error))
+
+
+def _status(form) -> int:
+    return 422 if form.errors else 200
+
+
+@bp.route("/organisation", methods=["GET", "POST"])
+@policy.manage_organisation
+def organisation(organisation: Organisation):
+    form = OrganisationForm(obj=organisation)
+    if form.validate_on_submit():
+        services.update_organisation(current_user, organisation, form.data)
+        flash(_("Saved."), "success")
+        return redirect(url_for("admin.organisation"))
+    return render_template(
+        "admin/organisation.html", form=form, organisation=organisation, schools=services.schools(organisation), kind_labels=KIND_LABELS
+    ), _status(form)
+
+
+@bp.get("/schools")
+@policy.manage_organisation
+def schools(organisation: Organisation):
+    return render_template("admin/schools.html", organisation=organisation, schools=services.schools(organisation))
+
+
+def _save_school(organisation: Organisation, school: School | None):
+    form = SchoolForm(obj=school)
+    if request.method == "GET" and school is None:
+        form.country.data = organisation.country
+    if form.validate_on_submit():
+        try:
+            saved = services.save_school(current_user, organisation, school, form.data)
+        except services.AdminError as error:
+            db.session.rollback()
+            _attach(form, error)
+        else:
+            flash(_("%(name)s is saved.", name=saved.name), "success")
+            return redirect(url_for("admin.schools"))
+    return render_template("admin/school_form.html", form=form, school=school), _status(form)
+
+
+@bp.route("/schools/new", methods=["GET", "POST"])
+@policy.manage_organisation
+def new_school(organisation: Organisation):
+    return _save_school(organisation, None)
+
+
+@bp.route("/schools/<int:school_id>", methods=["GET", "POST"])
+@policy.guard("organisation.manage", School, "school_id")
+def edit_school(school: School):
+    return _save_school(school.organisation, school)
+
+
+@bp.get("/users")
+@policy.manage_organisation
+def users(organisation: Organisation):
+    return render_template(
+        "admin/users.html", organisation=organisation, people=services.people(organisation), role_labels=ROLE_LABELS
+    )
+
+
+@bp.route("/users/invite", methods=["GET", "POST"])
+@policy.manage_organisation
+def invite(organisation: Organisation):
+    form = InviteForm(schools=services.schools(organisation))
+    if form.validate_on_submit():
+        try:
+            user = services.invite(current_user, organisation, form.data)
+        except services.AdminError as error:
+            db.session.rollback()
+            _attach(form, error)
+        else:
+            flash(_("%(name)s is added.", name=user.name), "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/invite.html", form=form), _status(form)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@policy.guard("organisation.manage", User, "user_id")
+def edit_user(user: User):
+    organisation = policy.organisation_managed_for(current_user, user)
+    form = UserForm(obj=user)
+    membership_form = MembershipForm(prefix="m", schools=services.schools(organisation), formdata=None)
+    if form.validate_on_submit():
+        try:
+            services.update_user(current_user, organisation, user, form.data)
+        except services.AdminError as error:
+            db.session.rollback()
+            _attach(form, error)
+        else:
+            flash(_("Saved."), "success")
+            return redirect(url_for("admin.edit_user", user_id=user.id))
+    return _user_page(organisation, user, form, membership_form)
+
+
+def _user_page(organisation, user, form, membership_form):
+    memberships = [m for m in user.memberships if m.organisation_id == organisation.id]
+    status = 422 if form.errors or membership_form.errors else 200
+    return render_template(
+        "admin/user.html",
+        user=user,
+        form=form,
+        membership_form=membership_form,
+        memberships=memberships,
+        role_labels=ROLE_LABELS,
+        action_form=ActionForm(),
+    ), status
+
+
+@bp.post("/users/<int:user_id>/roles")
+@policy.guard("organisation.manage", User, "user_id")
+def add_role(user: User):
+    organisation = policy.organisation_managed_for(current_user, user)
+    membership_form = MembershipForm(prefix="m", schools=services.schools(organisation))
+    if membership_form.validate_on_submit():
+        try:
+            services.grant_role(current_user, organisation, user, Role(membership_form.role.data), membership_form.school_id.data)
+        except services.AdminError as error:
+            db.session.rollback()
+            _attach(membership_form, error)
+        else:
+            flash(_("The role is added."), "success")
+            return redirect(url_for("admin.edit_user", user_id=user.id))
+    return _user_page(organisation, user, UserForm(obj=user, formdata=None), membership_form)
+
+
+@bp.post("/users/<int:user_id>/roles/<int:membership_id>/remove")
+@policy.guard("organisation.manage", User, "user_id")
+def remove_role(user: User, membership_id: int):
+    organisation = policy.organisation_managed_for(current_user, user)
+    if ActionForm().validate_on_submit():
+        try:
+            services.remove_membership(current_user, organisation, user, membership_id)
+        except services.AdminError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            flash(_("The role is removed."), "success")
+    return redirect(url_for("admin.edit_user", user_id=user.id))
+
+
+@bp.post("/users/<int:user_id>/resend-invitation")
+@policy.guard("organisation.manage", User, "user_id")
+def resend_invitation(user: User):
+    organisation = policy.organisation_managed_for(current_user, user)
+    if ActionForm().validate_on_submit():
+        try:
+            services.resend_invitation(current_user, organisation, user)
+        except services.AdminError as error:
+            flash(str(error), "error")
+        else:
+            flash(_("A new invitation is sent to %(email)s.", email=user.email), "success")
+    return redirect(url_for("admin.edit_user", user_id=user.id))
+
+
+@bp.get("/audit")
+@policy.manage_organisation
+def audit_log(organisation: Organisation):
+    return render_template("admin/audit.html", organisation=organisation, events=services.audit_events(organisation))

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, ValidationError, widgets
+from wtforms.validators import DataRequired, InputRequired, Length
+
+from ..core.forms import BaseForm
+from ..core.i18n import current_language, format_moment
+
+
+class CheckboxListField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+def call_choices(action_rounds, keep: str | None = None) -> dict:
+    """Options grouped by programme action; each value names the action and the round: "KA210-SCH/2027-R1"."""
+    language = current_language()
+    groups = {}
+    for definition, rounds in action_rounds:
+        options = [
+            (f"{definition.key}/{r.id}", f"{r.label.get(language)} – {format_moment(r.deadline_utc)}") for r in rounds
+        ]
+        if keep and keep.startswith(definition.key + "/") and keep not in dict(options):
+            options.insert(0, (keep, keep.split("/", 1)[1]))
+        if options:
+            groups[f"{definition.key} – {definition.name.get(language)}"] = options
+    return groups
+
+
+class ApplicationForm(BaseForm):
+    title = StringField(
+        _l("Working title"),
+        validators=[DataRequired(_l("Give the application a working title.")), Length(max=300)],
+        description=_l("You can change it at any time. The official form also asks for an English title."),
+    )
+    call = SelectField(
+        _l("Programme and call round"),
+        validators=[InputRequired(_l("Choose a programme and call round."))],
+        validate_choice=True,
+        description=_l("Rounds marked expected are not yet published; their dates follow earlier years."),
+    )
+    school_id = SelectField(_l("School"), coerce=int, validators=[InputRequired(_l("Choose the applying school."))])
+
+    def __init__(self, *args, action_rounds=(), schools=(), keep_call=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.call.choices = call_choices(action_rounds, keep_call)
+        self.school_id.choices = [(s.id, s.name) for s in schools]
+
+    @property
+    def action_key(self) -> str:
+        return self.call.data.split("/", 1)[0]
+
+    @property
+    def round_id(self) -> str:
+        return self.call.data.split("/", 1)[1]
+
+    def validate_call(self, field):
+        if not field.data or "/" not in field.data:
+            raise ValidationError(_l("Choose a programme and call round."))
+
+
+class EditApplicationForm(ApplicationForm):
+    team = CheckboxListField(
+        _l("Co-writers"),
+        coerce=int,
+        description=_l("Teachers and principals of the school who may edit this application."),
+    )
+    version = HiddenField()
+
+    def __init__(self, *args, team_candidates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.team.choices = [(u.id, u.name) for u in team_candidates]
+
+    @property
+    def expected_version(self) -> int:
+        try:
+            return int(self.version.data)
+        except (TypeError, ValueError):
+            return -1

@@ -1,0 +1,43 @@
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length
+
+from ..core.forms import BaseForm
+from .services import PASSWORD_MIN_LENGTH
+
+
+class SignInForm(BaseForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(_l("Enter your email address.")), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password.")), Length(max=200)])
+    remember = BooleanField(_l("Keep me signed in on this device"))
+
+
+class ResetRequestForm(BaseForm):
+    email = EmailField(
+        _l("Email"),
+        validators=[
+            DataRequired(_l("Enter your email address.")),
+            Email(_l("Enter an email address like name@school.se.")),
+            Length(max=254),
+        ],
+    )
+
+
+class ChoosePasswordForm(BaseForm):
+    password = PasswordField(
+        _l("New password"),
+        validators=[
+            DataRequired(_l("Choose a password.")),
+            Length(min=PASSWORD_MIN_LENGTH, max=200, message=_l("Use between %(min)d and %(max)d characters.")),
+        ],
+        description=_l("At least %(n)d characters. A few unrelated words make a strong password.", n=PASSWORD_MIN_LENGTH),
+    )
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(_l("Repeat the password.")), EqualTo("password", _l("The two passwords differ."))],
+    )
+
+
+class ProfileForm(BaseForm):
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter your name.")), Length(max=200)])
+    language = SelectField(_l("Language"), choices=[("sv", "Svenska"), ("en", "English")])

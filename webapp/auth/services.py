@@ -1,0 +1,112 @@
+"""Accounts: password hashing (argon2), sign-in checks, and the emailed reset/invitation tokens."""
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app, render_template, url_for
+from flask_babel import force_locale, gettext
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from ..core import audit, mail
+from ..core.models import utcnow
+from ..extensions import db
+from .models import User
+
+hasher = PasswordHasher()
+# Verifying against this when the email is unknown keeps the answer's timing the same either way.
+_DUMMY_HASH = hasher.hash("grantpath-timing-equaliser")
+
+PASSWORD_MIN_LENGTH = 10
+
+RESET = "password-reset"
+INVITATION = "invitation"
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def find_user(email: str) -> User | None:
+    return db.session.scalar(db.select(User).where(User.email == normalise_email(email)))
+
+
+def set_password(user: User, password: str) -> None:
+    user.password_hash = hasher.hash(password)
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user if the password is right and the account active; None otherwise, whichever is wrong."""
+    user = find_user(email)
+    stored = user.password_hash if user and user.password_hash else _DUMMY_HASH
+    try:
+        hasher.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if user is None or not user.password_hash or not user.active:
+        return None
+    if hasher.check_needs_rehash(user.password_hash):
+        set_password(user, password)
+    user.last_sign_in_at = utcnow()
+    return user
+
+
+def _serializer(purpose: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"grantpath-{purpose}")
+
+
+def _fingerprint(user: User) -> str:
+    # Part of the current hash: once the password changes, every older link stops working.
+    return (user.password_hash or "unset")[-12:]
+
+
+def make_token(user: User, purpose: str) -> str:
+    return _serializer(purpose).dumps({"u": user.id, "f": _fingerprint(user)})
+
+
+def user_from_token(token: str, purpose: str) -> User | None:
+    max_age = current_app.config["INVITATION_MAX_AGE" if purpose == INVITATION else "TOKEN_MAX_AGE"]
+    try:
+        data = _serializer(purpose).loads(token, max_age=max_age)
+    except (SignatureExpired, BadSignature):
+        return None
+    user = db.session.get(User, data.get("u")) if isinstance(data, dict) else None
+    if user is None or not user.active or data.get("f") != _fingerprint(user):
+        return None
+    return user
+
+
+def send_reset_link(email: str) -> None:
+    """Sends a link only to a known, active account; the caller answers the same either way."""
+    user = find_user(email)
+    if user is None or not user.active:
+        return
+    link = url_for("auth.reset_password", token=make_token(user, RESET), _external=True)
+    with force_locale(user.language):
+        mail.send(
+            user.email,
+            gettext("Reset your Grantpath password"),
+            render_template("auth/mail_reset.txt", user=user, link=link),
+        )
+
+
+def send_invitation(user: User, inviter: User, organisation_name: str) -> None:
+    link = url_for("auth.accept_invitation", token=make_token(user, INVITATION), _external=True)
+    with force_locale(user.language):
+        mail.send(
+            user.email,
+            gettext("You are invited to Grantpath"),
+            render_template(
+                "auth/mail_invitation.txt", user=user, inviter=inviter, organisation=organisation_name, link=link
+            ),
+        )
+
+
+def choose_password(user: User, password: str, how: str) -> None:
+    set_password(user, password)
+    audit.record(user, how, user, min(user.organisation_ids, default=None))
+
+
+def update_profile(user: User, name: str, language: str) -> None:
+    before = audit.snapshot(user, ("name", "language"))
+    user.name, user.language = name, language
+    audit.record(user, "profile.updated", user, min(user.organisation_ids, default=None), before, audit.snapshot(user, ("name", "language")))

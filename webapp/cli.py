@@ -1,0 +1,62 @@
+"""Flask commands: `flask --app webapp demo-data`, `workflows check`, `create-organisation`."""
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app, url_for
+from flask.cli import AppGroup
+
+from . import demo
+from .extensions import db
+
+workflows_cli = AppGroup("workflows", help="Programme definitions in workflows/.")
+
+
+@workflows_cli.command("check")
+def check_workflows():
+    """Validate every definition (start-up already did; this prints what was loaded)."""
+    from .workflow import registry
+
+    for definition in registry.all_actions():
+        click.echo(f"ok  {definition.key:<24} version {definition.version}, {len(definition.call_rounds)} call rounds")
+
+
+@click.command("demo-data")
+@click.option("--if-empty", is_flag=True, help="Do nothing (and succeed) when the database has users.")
+def demo_data(if_empty: bool):
+    """Load the demo municipality with its four demo users (password: grantpath-demo)."""
+    if not demo.is_empty():
+        if if_empty:
+            click.echo("The database already has data; demo data not loaded.")
+            return
+        raise click.ClickException("The database is not empty; demo data is only loaded into an empty database.")
+    demo.load()
+    counts = demo.demo_counts()
+    click.echo(f"Demo data loaded: {counts['users']} users, {counts['applications']} applications.")
+
+
+@click.command("create-organisation")
+@click.argument("name")
+@click.argument("admin_email")
+@click.argument("admin_name")
+def create_organisation(name: str, admin_email: str, admin_name: str):
+    """Create an organisation and its first administrator, and print the invitation link."""
+    from .auth import services as accounts
+    from .auth.models import Membership, Role, User
+    from .organisations.models import Organisation
+
+    if accounts.find_user(admin_email):
+        raise click.ClickException(f"{admin_email} already has an account.")
+    organisation = Organisation(name=name)
+    user = User(email=accounts.normalise_email(admin_email), name=admin_name, language="sv")
+    user.memberships.append(Membership(organisation=organisation, role=Role.ADMIN))
+    db.session.add_all([organisation, user])
+    db.session.commit()
+    with current_app.test_request_context():
+        link = url_for("auth.accept_invitation", token=accounts.make_token(user, accounts.INVITATION), _external=True)
+    click.echo(f"Created {name}. {admin_name} sets a password here: {link}")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(workflows_cli)
+    app.cli.add_command(demo_data)
+    app.cli.add_command(create_organisation)

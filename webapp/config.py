@@ -1,0 +1,86 @@
+"""Configuration: defaults, then instance/config.py, then GRANTPATH_* environment variables,
+then the overrides a caller (the tests) passes. Validation fails with one clear sentence."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+
+class ConfigError(RuntimeError):
+    """A setting that makes start-up impossible; the message is shown to the operator as is."""
+
+
+def defaults(instance_path: str) -> dict:
+    return {
+        "SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(Path(instance_path) / "grantpath.sqlite"),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "DEMO": False,
+        "BABEL_DEFAULT_LOCALE": "sv",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",
+        "LANGUAGES": ["sv", "en"],
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": True,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": True,
+        "PERMANENT_SESSION_LIFETIME": 60 * 60 * 12,
+        "WTF_CSRF_TIME_LIMIT": None,  # a long writing session must not lose its form to an expired token
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "SIGNIN_LIMITS": "10 per minute;50 per hour",
+        "MAIL_SERVER": "",
+        "MAIL_PORT": 587,
+        "MAIL_USE_TLS": True,
+        "MAIL_USERNAME": "",
+        "MAIL_PASSWORD": "",
+        "MAIL_FROM": "Grantpath <no-reply@example.org>",
+        "TOKEN_MAX_AGE": 60 * 60 * 24,
+        "INVITATION_MAX_AGE": 60 * 60 * 24 * 14,
+        "WORKFLOWS_DIR": str(Path(__file__).resolve().parent.parent / "workflows"),
+        "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,
+    }
+
+
+def load(app, overrides: dict | None) -> None:
+    app.config.update(defaults(app.instance_path))
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env(prefix="GRANTPATH")
+    if "DATABASE_URL" in app.config:
+        app.config["SQLALCHEMY_DATABASE_URI"] = app.config.pop("DATABASE_URL")
+    if overrides:
+        app.config.update(overrides)
+    if not app.config.get("SECRET_KEY"):
+        key_file = Path(app.instance_path) / "secret_key"
+        if key_file.is_file():
+            app.config["SECRET_KEY"] = key_file.read_text().strip()
+    validate(app.config)
+
+
+def validate(config) -> None:
+    secret = config.get("SECRET_KEY")
+    if not secret or len(str(secret)) < 16:
+        raise ConfigError(
+            "No secret key: set GRANTPATH_SECRET_KEY or write one of at least 16 characters to "
+            "instance/secret_key (make run does this for you)."
+        )
+    uri = config.get("SQLALCHEMY_DATABASE_URI")
+    try:
+        url = make_url(uri)
+        url.get_dialect()
+    except (ArgumentError, NoSuchModuleError, ValueError, AttributeError) as exc:
+        raise ConfigError(f"The database URL {uri!r} is not usable: {exc}") from None
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        folder = Path(url.database).parent
+        if not folder.is_dir():
+            raise ConfigError(f"The folder for the SQLite database does not exist: {folder}")
+    storage = str(config.get("RATELIMIT_STORAGE_URI", ""))
+    if "://" not in storage:
+        raise ConfigError(f"RATELIMIT_STORAGE_URI {storage!r} is not a storage URI such as memory:// or redis://host:6379")
+
+
+def ensure_instance_folder(instance_path: str) -> None:
+    os.makedirs(instance_path, exist_ok=True)

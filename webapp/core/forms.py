@@ -1,0 +1,28 @@
+"""The form base every feature form inherits: CSRF (Flask-WTF), trimmed text, and WTForms'
+own messages in the reader's language."""
+from __future__ import annotations
+
+from flask_babel import get_locale
+from flask_wtf import FlaskForm
+from wtforms import StringField, TextAreaField
+from wtforms.i18n import get_translations
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class BaseForm(FlaskForm):
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            if issubclass(unbound_field.field_class, (StringField, TextAreaField)):
+                options["filters"] = (*unbound_field.kwargs.get("filters", ()), _strip)
+            return unbound_field.bind(form=form, **options)
+
+        def get_translations(self, form):
+            locale = str(get_locale() or "sv")
+            return get_translations([{"sv": "sv_SE"}.get(locale, locale)])
+
+
+class ActionForm(BaseForm):
+    """An empty form for POST-only buttons: it carries only the CSRF token."""

@@ -1,0 +1,61 @@
+"""Language choice and the date/amount formats people notice (UI.md, "Details people notice")."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date as babel_format_date
+from babel.dates import format_datetime as babel_format_datetime
+from flask import current_app, request, session
+from flask_babel import get_locale, gettext
+from flask_login import current_user
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+BRUSSELS = ZoneInfo("Europe/Brussels")
+
+#: How a moment in time reads in each language: "5 mars 2026 kl. 12.00" / "5 March 2026, 12:00".
+DATETIME_PATTERNS = {"sv": "d MMMM y 'kl.' HH.mm", "en": "d MMMM y, HH:mm"}
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    if current_user and current_user.is_authenticated and current_user.language in languages:
+        return current_user.language
+    if session.get("language") in languages:
+        return session["language"]
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def current_language() -> str:
+    return str(get_locale() or "sv")
+
+
+def format_moment(moment: datetime | None, zone: ZoneInfo = STOCKHOLM) -> str:
+    if moment is None:
+        return ""
+    lang = current_language()
+    return babel_format_datetime(moment, DATETIME_PATTERNS.get(lang, DATETIME_PATTERNS["en"]), tzinfo=zone, locale=lang)
+
+
+def format_day(day: date | datetime | None) -> str:
+    if day is None:
+        return ""
+    if isinstance(day, datetime):
+        day = day.astimezone(STOCKHOLM).date()
+    return babel_format_date(day, "long", locale=current_language())
+
+
+def format_deadline_brussels(moment: datetime | None) -> str:
+    """The deadline as Brussels states it, e.g. "5 mars 2026 kl. 12.00 (Bryssel)"."""
+    if moment is None:
+        return ""
+    return gettext("%(moment)s (Brussels)", moment=format_moment(moment, BRUSSELS))
+
+
+def days_until(moment: datetime | None, today: date | None = None) -> int | None:
+    if moment is None:
+        return None
+    today = today or datetime.now(STOCKHOLM).date()
+    return (moment.astimezone(STOCKHOLM).date() - today).days
+
+

@@ -1,0 +1,32 @@
+"""Outgoing mail. Backends: "smtp" (MAIL_SERVER set), "log" (development: the message goes to the
+log) and "memory" (tests: collected in app.extensions["mail_outbox"])."""
+from __future__ import annotations
+
+import logging
+import smtplib
+from email.message import EmailMessage
+
+from flask import current_app
+
+log = logging.getLogger("grantpath.mail")
+
+
+def send(to: str, subject: str, body: str) -> None:
+    config = current_app.config
+    message = EmailMessage()
+    message["From"] = config["MAIL_FROM"]
+    message["To"] = to
+    message["Subject"] = subject
+    message.set_content(body)
+    backend = config.get("MAIL_BACKEND") or ("smtp" if config["MAIL_SERVER"] else "log")
+    if backend == "memory":
+        current_app.extensions.setdefault("mail_outbox", []).append(message)
+    elif backend == "log":
+        log.warning("Mail not sent (no MAIL_SERVER configured):\n%s", message.as_string())
+    else:
+        with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=20) as smtp:
+            if config["MAIL_USE_TLS"]:
+                smtp.starttls()
+            if config["MAIL_USERNAME"]:
+                smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+            smtp.send_message(message)

@@ -1,0 +1,124 @@
+"""What every request shares: the signed-in user, one commit per request, error pages, security
+headers, the language switch and the template helpers."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Flask, redirect, render_template, request, session, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from wtforms import HiddenField, SelectField
+
+from ..extensions import db, login_manager
+from . import i18n, policy
+from .forms import BaseForm
+
+bp = Blueprint("core", __name__)
+
+
+class LanguageForm(BaseForm):
+    language = SelectField(_l("Language"), choices=[("sv", "Svenska"), ("en", "English")])
+    next = HiddenField()
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """Only same-site paths are followed after a form, so a crafted link cannot bounce users away."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
+            return target
+    return fallback
+
+
+@bp.post("/language")
+@policy.public
+def switch_language():
+    form = LanguageForm()
+    if form.validate_on_submit():
+        session["language"] = form.language.data
+        if current_user.is_authenticated:
+            current_user.language = form.language.data
+    return redirect(safe_next(form.next.data, url_for("home.index")))
+
+
+@login_manager.user_loader
+def load_user(user_id: str):
+    from ..auth.models import User
+
+    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+
+def _error(code: int, title, message):
+    return render_template("errors/error.html", code=code, title=title, message=message), code
+
+
+def init_app(app: Flask) -> None:
+    login_manager.login_view = "auth.sign_in"
+    login_manager.login_message = _l("Please sign in to see that page.")
+    login_manager.login_message_category = "info"
+    app.register_blueprint(bp)
+
+    @app.after_request
+    def commit_and_harden(response):
+        if response.status_code < 400:
+            db.session.commit()
+        else:
+            db.session.rollback()
+        headers = response.headers
+        headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+        )
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("X-Frame-Options", "DENY")
+        return response
+
+    @app.errorhandler(400)
+    def bad_request(exc):
+        return _error(400, _l("Bad request"), _l("The request could not be understood. Go back and try again."))
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc):
+        return _error(
+            400,
+            _l("The form expired"),
+            _l("For your security the form could not be accepted. Go back, reload the page and send it again."),
+        )
+
+    @app.errorhandler(403)
+    def forbidden(exc):
+        return _error(403, _l("Not allowed"), _l("Your role does not allow this. Ask your school's principal or your organisation's administrator."))
+
+    @app.errorhandler(404)
+    def not_found(exc):
+        return _error(404, _l("Page not found"), _l("There is no such page, or it is not shared with you."))
+
+    @app.errorhandler(405)
+    def method_not_allowed(exc):
+        return _error(405, _l("Not possible here"), _l("This address cannot be used that way."))
+
+    @app.errorhandler(413)
+    def too_large(exc):
+        return _error(413, _l("Too large"), _l("What you sent is larger than Grantpath accepts."))
+
+    @app.errorhandler(500)
+    def server_error(exc):
+        db.session.rollback()
+        return _error(500, _l("Something went wrong"), _l("Nothing you saved before is lost. Try again in a moment."))
+
+    @app.context_processor
+    def template_helpers():
+        return {
+            "allowed": policy.allowed,
+            "language_form": LanguageForm(formdata=None, next=request.full_path.rstrip("?"), language=i18n.current_language()),
+            "current_language": i18n.current_language(),
+        }
+
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.add_template_filter(i18n.format_moment, "moment")
+    app.add_template_filter(i18n.format_day, "day")
+    app.add_template_filter(i18n.format_deadline_brussels, "brussels")
+    app.add_template_global(i18n.days_until, "days_until")

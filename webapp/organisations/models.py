@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import enum
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..core.models import TimestampMixin
+from ..extensions import db
+
+
+class OrganisationKind(enum.StrEnum):
+    MUNICIPALITY = "municipality"
+    SCHOOL_AUTHORITY = "school_authority"
+    SCHOOL_GROUP = "school_group"
+
+
+class Organisation(TimestampMixin, db.Model):
+    """A municipality, school authority or school group: the unit of access control."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(30), default=OrganisationKind.MUNICIPALITY)
+    country: Mapped[str] = mapped_column(String(2), default="SE")
+
+    schools: Mapped[list[School]] = relationship(
+        back_populates="organisation", order_by="School.name", cascade="all, delete-orphan"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Organisation {self.id} {self.name!r}>"
+
+
+class School(TimestampMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    city: Mapped[str] = mapped_column(String(120), default="")
+    country: Mapped[str] = mapped_column(String(2), default="SE")
+    # Erasmus+ Organisation ID: "E" + 8 digits; unique across the whole Erasmus+ registry.
+    oid: Mapped[str | None] = mapped_column(String(9), unique=True)
+    pic: Mapped[str | None] = mapped_column(String(9))
+    address: Mapped[str] = mapped_column(String(300), default="")
+
+    organisation: Mapped[Organisation] = relationship(back_populates="schools")
+
+    def __repr__(self) -> str:
+        return f"<School {self.id} {self.name!r}>"
