@@ -30,7 +30,7 @@ install-test: $(VENV)/.installed-test translations
 	@command -v pdftoppm >/dev/null || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q poppler-utils)
 
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile -d translations -q
+	$(BIN)/pybabel compile -d translations
 
 instance/secret_key:
 	@mkdir -p instance

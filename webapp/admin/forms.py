@@ -6,7 +6,7 @@ from wtforms import BooleanField, EmailField, SelectField, StringField, Validati
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 from ..auth.models import Role
-from ..core.forms import BaseForm
+from ..core.forms import LANGUAGE_CHOICES, BaseForm, options
 from ..core.i18n import current_language
 from ..organisations.models import OrganisationKind
 from ..workflow import registry
@@ -25,14 +25,14 @@ KIND_LABELS = {
 }
 
 
-def country_choices() -> list[tuple[str, str]]:
+def country_choices():
     territories = Locale.parse(current_language()).territories
-    return sorted(((c, territories.get(c, c)) for c in registry.countries().all_codes()), key=lambda pair: pair[1])
+    return options(sorted(((c, territories.get(c, c)) for c in registry.countries().all_codes()), key=lambda pair: pair[1]))
 
 
 class OrganisationForm(BaseForm):
     name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the organisation's name.")), Length(max=200)])
-    kind = SelectField(_l("Kind of organisation"), choices=[(k.value, l) for k, l in KIND_LABELS.items()])
+    kind = SelectField(_l("Kind of organisation"), choices=options((k.value, label) for k, label in KIND_LABELS.items()))
     country = SelectField(_l("Country"))
 
     def __init__(self, *args, **kwargs):
@@ -63,12 +63,12 @@ class SchoolForm(BaseForm):
 
 
 class MembershipForm(BaseForm):
-    role = SelectField(_l("Role"), choices=[(r.value, l) for r, l in ROLE_LABELS.items()])
+    role = SelectField(_l("Role"), choices=options((r.value, label) for r, label in ROLE_LABELS.items()))
     school_id = SelectField(_l("School"), coerce=lambda v: int(v) if v not in (None, "", "None") else None, validators=[Optional()])
 
     def __init__(self, *args, schools=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.school_id.choices = [(None, _l("— whole organisation —"))] + [(s.id, s.name) for s in schools]
+        self.school_id.choices = options([("", _l("— whole organisation —"))] + [(s.id, s.name) for s in schools])
 
     def validate_school_id(self, field):
         if Role(self.role.data).needs_school and not field.data:
@@ -83,10 +83,10 @@ class InviteForm(MembershipForm):
         validators=[DataRequired(_l("Enter an email address.")), Email(_l("Enter an email address like name@school.se.")), Length(max=254)],
     )
     name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the person's name.")), Length(max=200)])
-    language = SelectField(_l("Language of the invitation"), choices=[("sv", "Svenska"), ("en", "English")])
+    language = SelectField(_l("Language of the invitation"), choices=options(LANGUAGE_CHOICES))
 
 
 class UserForm(BaseForm):
     name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the person's name.")), Length(max=200)])
-    language = SelectField(_l("Language"), choices=[("sv", "Svenska"), ("en", "English")])
+    language = SelectField(_l("Language"), choices=options(LANGUAGE_CHOICES))
     active = BooleanField(_l("Account active (may sign in)"))

@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, ValidationError, widgets
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from ..core.forms import BaseForm
+from ..core.forms import BaseForm, options
 from ..core.i18n import current_language, format_moment
 
 
@@ -13,19 +13,16 @@ class CheckboxListField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-def call_choices(action_rounds, keep: str | None = None) -> dict:
+def call_choices(action_rounds, keep: str | None = None) -> list:
     """Options grouped by programme action; each value names the action and the round: "KA210-SCH/2027-R1"."""
     language = current_language()
-    groups = {}
+    choices = []
     for definition, rounds in action_rounds:
-        options = [
-            (f"{definition.key}/{r.id}", f"{r.label.get(language)} – {format_moment(r.deadline_utc)}") for r in rounds
-        ]
-        if keep and keep.startswith(definition.key + "/") and keep not in dict(options):
-            options.insert(0, (keep, keep.split("/", 1)[1]))
-        if options:
-            groups[f"{definition.key} – {definition.name.get(language)}"] = options
-    return groups
+        pairs = [(f"{definition.key}/{r.id}", f"{r.label.get(language)} – {format_moment(r.deadline_utc)}") for r in rounds]
+        if keep and keep.startswith(definition.key + "/") and keep not in dict(pairs):
+            pairs.insert(0, (keep, keep.split("/", 1)[1]))
+        choices += options(pairs, optgroup=f"{definition.key} – {definition.name.get(language)}")
+    return choices
 
 
 class ApplicationForm(BaseForm):
@@ -45,7 +42,7 @@ class ApplicationForm(BaseForm):
     def __init__(self, *args, action_rounds=(), schools=(), keep_call=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.call.choices = call_choices(action_rounds, keep_call)
-        self.school_id.choices = [(s.id, s.name) for s in schools]
+        self.school_id.choices = options((s.id, s.name) for s in schools)
 
     @property
     def action_key(self) -> str:
@@ -70,7 +67,7 @@ class EditApplicationForm(ApplicationForm):
 
     def __init__(self, *args, team_candidates=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.team.choices = [(u.id, u.name) for u in team_candidates]
+        self.team.choices = options((u.id, u.name) for u in team_candidates)
 
     @property
     def expected_version(self) -> int:

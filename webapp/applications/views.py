@@ -55,8 +55,7 @@ def create():
     preset = request.args.get("action", "")
     form = ApplicationForm(action_rounds=services.open_rounds(), schools=schools)
     if request.method == "GET" and registry.get(preset):
-        first = next((value for group in form.call.choices.values() for value, _label in group if value.startswith(preset + "/")), None)
-        form.call.data = first
+        form.call.data = next((c.value for c in form.call.choices if c.value.startswith(preset + "/")), None)
     if form.validate_on_submit():
         school = _school_for(form, schools)
         policy.check("school.create_application", school)

@@ -2,7 +2,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
-from ..core.forms import BaseForm
+from ..core.forms import LANGUAGE_CHOICES, BaseForm, options
 from .services import PASSWORD_MIN_LENGTH
 
 
@@ -40,4 +40,4 @@ class ChoosePasswordForm(BaseForm):
 
 class ProfileForm(BaseForm):
     name = StringField(_l("Name"), validators=[DataRequired(_l("Enter your name.")), Length(max=200)])
-    language = SelectField(_l("Language"), choices=[("sv", "Svenska"), ("en", "English")])
+    language = SelectField(_l("Language"), choices=options(LANGUAGE_CHOICES))

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -28,7 +28,7 @@ def _email_key():
 def _throttled_response(limit):
     form = SignInForm()
     form.form_errors.append(_("Too many sign-in attempts. Wait a minute and try again."))
-    return render_template("auth/sign_in.html", form=form, demo_accounts=_demo_accounts()), 429
+    return make_response(render_template("auth/sign_in.html", form=form, demo_accounts=_demo_accounts()), 429)
 
 
 def _demo_accounts():

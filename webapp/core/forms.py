@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import get_locale
 from flask_wtf import FlaskForm
-from wtforms import StringField, TextAreaField
+from wtforms import SelectChoice, StringField, TextAreaField
 from wtforms.i18n import get_translations
 
 
@@ -22,6 +22,14 @@ class BaseForm(FlaskForm):
         def get_translations(self, form):
             locale = str(get_locale() or "sv")
             return get_translations([{"sv": "sv_SE"}.get(locale, locale)])
+
+
+def options(pairs, optgroup: str | None = None) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms select choices."""
+    return [SelectChoice(value, label, optgroup=optgroup) for value, label in pairs]
+
+
+LANGUAGE_CHOICES = (("sv", "Svenska"), ("en", "English"))
 
 
 class ActionForm(BaseForm):

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
-from flask import current_app, request, session
+from flask import current_app, has_request_context, session
 from flask_babel import get_locale, gettext
 from flask_login import current_user
 
@@ -19,6 +19,8 @@ DATETIME_PATTERNS = {"sv": "d MMMM y 'kl.' HH.mm", "en": "d MMMM y, HH:mm"}
 
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.language in languages:
         return current_user.language
     if session.get("language") in languages:

@@ -12,13 +12,13 @@ from wtforms import HiddenField, SelectField
 
 from ..extensions import db, login_manager
 from . import i18n, policy
-from .forms import BaseForm
+from .forms import LANGUAGE_CHOICES, BaseForm, options
 
 bp = Blueprint("core", __name__)
 
 
 class LanguageForm(BaseForm):
-    language = SelectField(_l("Language"), choices=[("sv", "Svenska"), ("en", "English")])
+    language = SelectField(_l("Language"), choices=options(LANGUAGE_CHOICES))
     next = HiddenField()
 
 
@@ -103,6 +103,12 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(413)
     def too_large(exc):
         return _error(413, _l("Too large"), _l("What you sent is larger than Grantpath accepts."))
+
+    @app.errorhandler(429)
+    def too_many(exc):
+        if getattr(exc, "response", None) is not None:  # a route's own answer (the sign-in form)
+            return exc.response
+        return _error(429, _l("Too many attempts"), _l("Wait a minute and try again."))
 
     @app.errorhandler(500)
     def server_error(exc):
