@@ -48,15 +48,14 @@ def defaults(instance_path: str) -> dict:
 def load(app, overrides: dict | None) -> None:
     app.config.update(defaults(app.instance_path))
     app.config.from_pyfile("config.py", silent=True)
+    key_file = Path(app.instance_path) / "secret_key"
+    if not app.config.get("SECRET_KEY") and key_file.is_file():
+        app.config["SECRET_KEY"] = key_file.read_text().strip()
     app.config.from_prefixed_env(prefix="GRANTPATH")
     if "DATABASE_URL" in app.config:
         app.config["SQLALCHEMY_DATABASE_URI"] = app.config.pop("DATABASE_URL")
     if overrides:
         app.config.update(overrides)
-    if not app.config.get("SECRET_KEY"):
-        key_file = Path(app.instance_path) / "secret_key"
-        if key_file.is_file():
-            app.config["SECRET_KEY"] = key_file.read_text().strip()
     validate(app.config)
 
 

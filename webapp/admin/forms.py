@@ -62,15 +62,29 @@ class SchoolForm(BaseForm):
         self.country.choices = country_choices()
 
 
+def _school_id(value):
+    """The school select's value: an id, or None for roles across the whole organisation."""
+    if value in (None, "", "None"):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1
+
+
 class MembershipForm(BaseForm):
     role = SelectField(_l("Role"), choices=options((r.value, label) for r, label in ROLE_LABELS.items()))
-    school_id = SelectField(_l("School"), coerce=lambda v: int(v) if v not in (None, "", "None") else None, validators=[Optional()])
+    school_id = SelectField(_l("School"), coerce=_school_id, validate_choice=False)
 
     def __init__(self, *args, schools=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.school_id.choices = options([("", _l("— whole organisation —"))] + [(s.id, s.name) for s in schools])
 
     def validate_school_id(self, field):
+        if field.data is not None and field.data not in {c.value for c in field.choices}:
+            raise ValidationError(_l("Choose one of your organisation's schools."))
+        if self.role.data not in set(Role):
+            return  # the role field reports its own error
         if Role(self.role.data).needs_school and not field.data:
             raise ValidationError(_l("Teachers and principals belong to a school: choose one."))
         if not Role(self.role.data).needs_school and field.data:

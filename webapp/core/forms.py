@@ -9,7 +9,8 @@ from wtforms.i18n import get_translations
 
 
 def _strip(value):
-    return value.strip() if isinstance(value, str) else value
+    # NUL cannot be stored by PostgreSQL and is never meant: drop it with the surrounding blanks.
+    return value.replace("\x00", "").strip() if isinstance(value, str) else value
 
 
 class BaseForm(FlaskForm):
