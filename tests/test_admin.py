@@ -121,7 +121,7 @@ def test_closed_account_is_signed_out(login, admin, make, db):
     teacher = make.user(Role.TEACHER, organisation=admin.memberships[0].organisation)
     teacher_client = login(teacher)
     assert teacher_client.get("/applications/").status_code == 200
-    from conftest import sign_in_as
+    from support import sign_in_as
     from webapp import create_app  # noqa: F401
 
     admin_client = teacher_client.application.test_client()

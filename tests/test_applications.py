@@ -165,7 +165,7 @@ def test_start_page_per_role(login, make):
     make.application(school, owner=teacher, title="Väntar", status=Status.AWAITING_APPROVAL, stage=Stage.SUBMISSION)
     make.application(school, owner=teacher, title="Utkastet")
     teacher_page = login(teacher).get("/").get_data(as_text=True)
-    assert "Mina ansökningar" in teacher_page and "Beskriv idén" in teacher_page and "Vänta på rektors beslut" in teacher_page
+    assert "Mina ansökningar" in teacher_page and "Beskriv idén" in teacher_page and "Väntar på rektors beslut" in teacher_page
     principal_page = login(principal).get("/").get_data(as_text=True)
     waiting = principal_page.split("Väntar på mitt beslut")[1].split("Mina ansökningar")[0]
     assert "Väntar" in waiting and "Utkastet" not in waiting
@@ -179,8 +179,10 @@ def test_stage_steps_and_next_step(make):
     states = [s.state for s in services.stage_steps(application)]
     assert states == ["complete", "current", "upcoming", "upcoming"]
     with force_locale("en"):
-        assert services.next_step(application) == "Find and confirm partners"
-    assert services.next_step(application) == "Hitta och bekräfta partner"
+        assert services.next_step(application) == services.NextStep("Find and confirm partners", True)
+    assert services.next_step(application).label == "Hitta och bekräfta partner"
+    application.status = Status.AWAITING_APPROVAL
+    assert services.next_step(application).actionable is False
     application.status = Status.GRANTED
     application.stage = Stage.SUBMISSION
     assert [s.state for s in services.stage_steps(application)] == ["complete"] * 4
@@ -192,4 +194,6 @@ def test_overview_shows_brussels_and_stockholm_deadline(login, make):
     application = make.application(action_key="NPJ-MOBILITY", call_round="2027-R1")
     page = login(application.owner).get(f"/applications/{application.id}").get_data(as_text=True)
     assert "1 februari 2027 kl. 23.59" in page  # CET and Stockholm agree in winter
-    assert "(Bryssel)" in page
+    assert "1 februari 2027 kl. 23.59 CET" in page  # as the Nordplus call states it
+    erasmus = make.application(owner=application.owner, school=application.school, action_key="KA220-SCH")
+    assert "4 mars 2027 kl. 12.00 (Bryssel)" in login(application.owner).get(f"/applications/{erasmus.id}").get_data(as_text=True)

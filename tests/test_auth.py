@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from conftest import TEST_PASSWORD
+from support import TEST_PASSWORD
 from webapp.auth import services as accounts
 
 

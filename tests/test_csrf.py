@@ -1,7 +1,7 @@
 """With CSRF protection on (as in production), every POST route refuses a request without a token."""
 import pytest
 
-from conftest import build_app, sign_in_as
+from support import build_app, sign_in_as
 from webapp.auth.models import Role
 from webapp.extensions import db
 

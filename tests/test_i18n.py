@@ -1,6 +1,6 @@
 from babel.messages.pofile import read_po
 
-from conftest import ROOT
+from support import ROOT
 from webapp.auth.models import Role
 
 

@@ -7,7 +7,7 @@ from alembic.migration import MigrationContext
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
-from conftest import build_app
+from support import build_app
 from webapp.extensions import db
 
 

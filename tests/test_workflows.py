@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from support import ROOT
 from webapp.workflow import registry
 from webapp.workflow.registry import WorkflowError, load_dir, load_file
 from webapp.workflow.schema import Countries

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_
+from sqlalchemy import case, func, or_
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..auth.models import Membership, Role, User
@@ -48,6 +48,12 @@ class EditConflict(Exception):
 
 
 @dataclass(frozen=True)
+class NextStep:
+    label: str
+    actionable: bool  # False while the application waits for someone else
+
+
+@dataclass(frozen=True)
 class StageStep:
     stage: Stage
     label: str
@@ -66,9 +72,22 @@ def _base_query():
     )
 
 
+#: Statuses in which the call's deadline still matters: the application is not yet submitted.
+BEFORE_SUBMISSION = (*OPEN_STATUSES, Status.AWAITING_APPROVAL, Status.APPROVED)
+
+
+def counts_down(application: Application) -> bool:
+    return application.status in BEFORE_SUBMISSION
+
+
 def _deadline_order():
-    # Nearest deadline first, applications without one last; ties by title.
-    return (Application.deadline.is_(None), Application.deadline, Application.title)
+    # Applications still racing a deadline first, nearest first; then the rest; ties by title.
+    return (
+        case((Application.status.in_(BEFORE_SUBMISSION), 0), else_=1),
+        Application.deadline.is_(None),
+        Application.deadline,
+        Application.title,
+    )
 
 
 def visible(user: User, *, school_id=None, status=None, stage=None, action_key=None):
@@ -205,14 +224,14 @@ def stage_steps(application: Application) -> list[StageStep]:
     return steps
 
 
-#: The one thing to do next, by status and then by stage.
+#: The one thing to do next, by status and then by stage; False marks waiting for someone else.
 _NEXT_BY_STATUS = {
-    Status.AWAITING_APPROVAL: _l("Wait for the principal's decision"),
-    Status.CHANGES_REQUESTED: _l("Make the changes the principal asked for"),
-    Status.APPROVED: _l("Submit in the programme's web form"),
-    Status.SUBMITTED: _l("Wait for the national agency's decision"),
-    Status.GRANTED: _l("Start the project"),
-    Status.REPORTING: _l("Write the final report"),
+    Status.AWAITING_APPROVAL: (_l("Waiting for the principal's decision"), False),
+    Status.CHANGES_REQUESTED: (_l("Make the changes the principal asked for"), True),
+    Status.APPROVED: (_l("Submit in the programme's web form"), True),
+    Status.SUBMITTED: (_l("Waiting for the national agency's decision"), False),
+    Status.GRANTED: (_l("Start the project"), True),
+    Status.REPORTING: (_l("Write the final report"), True),
 }
 _NEXT_BY_STAGE = {
     Stage.IDEA: _l("Describe the idea"),
@@ -222,12 +241,13 @@ _NEXT_BY_STAGE = {
 }
 
 
-def next_step(application: Application) -> str | None:
+def next_step(application: Application) -> NextStep | None:
     status = Status(application.status)
     if status in _NEXT_BY_STATUS:
-        return str(_NEXT_BY_STATUS[status])
+        label, actionable = _NEXT_BY_STATUS[status]
+        return NextStep(str(label), actionable)
     if status == Status.DRAFT:
-        return str(_NEXT_BY_STAGE[Stage(application.stage)])
+        return NextStep(str(_NEXT_BY_STAGE[Stage(application.stage)]), True)
     return None
 
 

@@ -34,6 +34,7 @@ def index():
         actions=registry.all_actions(),
         status_labels=services.STATUS_LABELS,
         stage_labels=services.STAGE_LABELS,
+        counts_down=services.counts_down,
     )
 
 
@@ -76,6 +77,7 @@ def show(application: Application):
         call_round=definition.call_round(application.call_round) if definition else None,
         steps=services.stage_steps(application),
         next_step=services.next_step(application),
+        counts_down=services.counts_down,
         status_label=services.STATUS_LABELS[Status(application.status)],
     )
 

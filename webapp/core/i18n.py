@@ -7,11 +7,10 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
 from flask import current_app, has_request_context, session
-from flask_babel import get_locale, gettext
+from flask_babel import get_locale, lazy_gettext
 from flask_login import current_user
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
-BRUSSELS = ZoneInfo("Europe/Brussels")
 
 #: How a moment in time reads in each language: "5 mars 2026 kl. 12.00" / "5 March 2026, 12:00".
 DATETIME_PATTERNS = {"sv": "d MMMM y 'kl.' HH.mm", "en": "d MMMM y, HH:mm"}
@@ -47,11 +46,16 @@ def format_day(day: date | datetime | None) -> str:
     return babel_format_date(day, "long", locale=current_language())
 
 
-def format_deadline_brussels(moment: datetime | None) -> str:
-    """The deadline as Brussels states it, e.g. "5 mars 2026 kl. 12.00 (Bryssel)"."""
+#: How each time zone a call states its deadline in is named beside the time.
+ZONE_LABELS = {"Europe/Brussels": lazy_gettext("%(moment)s (Brussels)"), "CET": lazy_gettext("%(moment)s CET")}
+
+
+def format_in_zone(moment: datetime | None, zone: str = "Europe/Brussels") -> str:
+    """The deadline as the call states it, e.g. "5 mars 2026 kl. 12.00 (Bryssel)"."""
     if moment is None:
         return ""
-    return gettext("%(moment)s (Brussels)", moment=format_moment(moment, BRUSSELS))
+    label = ZONE_LABELS.get(zone, lazy_gettext("%(moment)s (%(zone)s)"))
+    return str(label) % {"moment": format_moment(moment, ZoneInfo(zone)), "zone": zone}
 
 
 def days_until(moment: datetime | None, today: date | None = None) -> int | None:

@@ -126,5 +126,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.add_template_filter(i18n.format_moment, "moment")
     app.add_template_filter(i18n.format_day, "day")
-    app.add_template_filter(i18n.format_deadline_brussels, "brussels")
+    app.add_template_filter(i18n.format_in_zone, "in_zone")
     app.add_template_global(i18n.days_until, "days_until")

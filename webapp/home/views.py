@@ -32,6 +32,7 @@ def index():
         "home/index.html",
         steps_of=applications.stage_steps,
         next_step_of=applications.next_step,
+        counts_down=applications.counts_down,
         status_labels=applications.STATUS_LABELS,
         stage_labels=applications.STAGE_LABELS,
         **context,
