@@ -26,7 +26,10 @@ def db_url(tmp_path_factory):
 def app(db_url):
     app = build_app(db_url)
     reset_schema(app)
-    return app
+    yield app
+    with app.app_context():  # closes pooled connections before interpreter exit warns about them
+        _db.session.remove()
+        _db.engine.dispose()
 
 
 @pytest.fixture(autouse=True)
