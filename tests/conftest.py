@@ -13,6 +13,7 @@ from webapp.auth.models import Membership, Role, User
 from webapp.extensions import db as _db
 from webapp.extensions import limiter
 from webapp.organisations.models import Organisation, School
+from webapp.partners.models import Partner, PartnerStatus
 
 from support import ROOT, TEST_PASSWORD, build_app, database_url, empty_tables, reset_schema, sign_in_as  # noqa: F401
 
@@ -128,6 +129,13 @@ class Factory:
             setattr(application, key, value)
         _db.session.flush()
         return application
+
+    def partner(self, application, name=None, country="DK", status=PartnerStatus.CONFIRMED, **kw) -> Partner:
+        partner = Partner(application=application, name=name or f"Partnerskola {self._n()}", country=country,
+                          status=status, **kw)
+        _db.session.add(partner)
+        _db.session.flush()
+        return partner
 
 
 @pytest.fixture

@@ -22,7 +22,8 @@ def test_every_post_route_needs_a_csrf_token(csrf_app, make):
     application = make.application(school, owner=teacher)
     db.session.commit()
     args = {"application_id": application.id, "school_id": school.id, "user_id": teacher.id,
-            "membership_id": teacher.memberships[0].id, "token": "x"}
+            "membership_id": teacher.memberships[0].id, "token": "x", "partner_id": make.partner(application).id,
+            "stage": "idea", "key": "needs"}
     rules = [r for r in csrf_app.url_map.iter_rules() if "POST" in r.methods]
     assert rules
     for rule in rules:

@@ -14,10 +14,11 @@ workflows_cli = AppGroup("workflows", help="Programme definitions in workflows/.
 @workflows_cli.command("check")
 def check_workflows():
     """Validate every definition (start-up already did; this prints what was loaded)."""
-    from .workflow import registry
-
-    for definition in registry.all_actions():
-        click.echo(f"ok  {definition.key:<24} version {definition.version}, {len(definition.call_rounds)} call rounds")
+    for key, versions in sorted(current_app.extensions["workflows"].actions.items()):
+        for year, definition in sorted(versions.items()):
+            fields = sum(len(s.fields) for s in definition.sections)
+            click.echo(f"ok  {key:<24} {year}: {len(definition.sections)} sections, {fields} questions, "
+                       f"rounds {', '.join(r.id for r in definition.call_rounds)}")
 
 
 @click.command("demo-data")

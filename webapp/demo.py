@@ -3,11 +3,14 @@ projects), fictional people with addresses at example.org."""
 from __future__ import annotations
 
 from .applications import services as applications
-from .applications.models import Application, Stage, Status
+from .applications import sections
+from .applications.models import Application, SectionAnswer, Stage, Status
 from .auth import services as accounts
 from .auth.models import Membership, Role, User
 from .extensions import db
 from .organisations.models import Organisation, OrganisationKind, School
+from .partners.models import Partner
+from .workflow import registry
 
 DEMO_PASSWORD = "grantpath-demo"
 
@@ -28,6 +31,50 @@ PEOPLE = [
     ("lena.sjoberg@example.org", "Lena Sjöberg", "sv", [(Role.TEACHER, "Solna Gymnasium")]),
     ("oskar.falk@example.org", "Oskar Falk", "sv", [(Role.TEACHER, "Bergshamraskolan"), (Role.PRINCIPAL, "Bergshamraskolan")]),
 ]
+
+# Partner schools from Solna's twin towns and the YEPSA project (seed 000); contacts are fictional.
+PARTNERS = {
+    "Hållbart entreprenörskap med våra nordiska vänorter": [
+        ("Gladsaxe Gymnasium", "DK", "Gladsaxe", "confirmed"),
+        ("Ski videregående skole", "NO", "Nordre Follo", "confirmed"),
+        ("Pirkkalan yhteiskoulu", "FI", "Pirkkala", "interested"),
+        ("Valmieras Valsts ģimnāzija", "LV", "Valmiera", "contacted"),
+    ],
+    "YEPSA 2 – unga européer för hållbar handling": [
+        ("Gymnázium Praha", "CZ", "Praha", "confirmed"),
+        ("Gladsaxe Gymnasium", "DK", "Gladsaxe", "confirmed"),
+        ("Gymnasium Wolfsburg", "DE", "Wolfsburg", "confirmed"),
+        ("Gymnázium Poprad", "SK", "Poprad", "confirmed"),
+    ],
+    "Metodutveckling för idrottsgymnasier i Europa": [
+        ("Liceo Sportivo Bologna", "IT", "Bologna", "confirmed"),
+    ],
+}
+
+# Sentences the demo answers are written from, per application: what the teams would write.
+THEMES = {
+    "YEPSA 2 – unga européer för hållbar handling": [
+        "Eleverna i fem gymnasieskolor arbetar med FN:s globala mål för hållbar utveckling i sin egen närmiljö.",
+        "Vi bygger vidare på YEPSA (2020–2023), där elever från Solna, Prag, Gladsaxe, Wolfsburg och Poprad kartlade klimatfrågor i sina städer.",
+        "Varje skola driver ett lokalt förändringsprojekt som eleverna själva väljer, planerar och utvärderar.",
+        "Lärarna utvecklar tillsammans ett ämnesövergripande arbetssätt för samhällskunskap, naturkunskap och engelska.",
+        "Resultaten sprids via eTwinning, skolornas webbplatser och en gemensam konferens i Solna.",
+        "Projektet stärker elevernas förmåga att påverka i viktiga samhällsfrågor och att samarbeta över språkgränser.",
+        "Vi mäter effekterna med enkäter före och efter, elevernas portfolior och lärarnas gemensamma observationer.",
+        "Alla möten planeras så att resor sker med tåg där det går, och digitala möten ersätter resor när det räcker.",
+    ],
+    "Metodutveckling för idrottsgymnasier i Europa": [
+        "Idrottslärare i Solna och Bologna jämför hur de kombinerar elitidrott och studier.",
+        "Vi vill minska antalet elever på idrottsprogrammet som inte når en gymnasieexamen.",
+        "Lärarna skuggar varandra en vecka per skola och prövar sedan nya metoder i sina egna klasser.",
+        "Resultaten samlas i en metodbank som delas med Riksidrottsgymnasier och andra skolor.",
+    ],
+    "Hållbart entreprenörskap med våra nordiska vänorter": [
+        "Elever i Solna och våra vänorter utvecklar affärsidéer som gör staden mer hållbar.",
+        "Behovet: många elever saknar erfarenhet av att omsätta idéer i handling tillsammans med andra.",
+        "Eleverna presenterar sina affärsplaner för erfarna entreprenörer i varje vänort.",
+    ],
+}
 
 # title, action, round, school, owner, co-writers, stage, status
 APPLICATIONS = [
@@ -70,8 +117,59 @@ def load() -> Organisation:
         application = applications.create(users[owner], schools[school], action, round_id, title)
         application.team = [users[owner], *(users[e] for e in team)]
         application.stage, application.status = stage, status
+        for name, country, city, partner_status in PARTNERS.get(title, []):
+            application.partners.append(Partner(
+                name=name, country=country, city=city, status=partner_status,
+                contact_name="Kontaktperson", contact_email=f"international@{city.lower().replace(' ', '-')}.example.org",
+            ))
+        db.session.flush()
+        if title in THEMES:
+            _write_answers(application, users[owner], THEMES[title], complete=stage != Stage.PARTNERS)
     db.session.commit()
     return organisation
+
+
+def _write_answers(application: Application, author: User, sentences: list[str], complete: bool) -> None:
+    """Fills the form the way the team would: every section, or only the idea stage's."""
+    definition = sections.definition_of(application)
+    orgs = sections.organisations(application)
+    counter = iter(range(10_000))
+    for section in definition.sections:
+        if not complete and section.stage != "idea":
+            continue
+        if section.repeat and section.repeat.per == "organisation":
+            data = {"items": {o.key: _values(section, sentences, counter, orgs) for o in orgs if o.confirmed}}
+        elif section.repeat:
+            data = {"items": [_values(section, sentences, counter, orgs) for _ in range(max(section.repeat.min, 2))]}
+        else:
+            data = _values(section, sentences, counter, orgs)
+        application.answers.append(SectionAnswer(section_key=section.key, data=data, updated_by=author))
+
+
+def _values(section, sentences, counter, orgs) -> dict:
+    values = {}
+    for f in section.fields:
+        n = next(counter)
+        if f.type in ("text", "textarea"):
+            count = 1 if f.type == "text" else 3
+            text = " ".join(sentences[(n + i) % len(sentences)] for i in range(count))
+            values[f.key] = text[: f.max_chars] if f.max_chars else text
+        elif f.type == "number":
+            low, high = f.min or 0, f.max if f.max is not None else (f.min or 0) + 20000
+            values[f.key] = int(low + (high - low) // 2)
+        elif f.type == "date":
+            values[f.key] = "2027-09-01"
+        elif f.type == "yesno":
+            values[f.key] = "no"
+        elif f.type in ("choice", "multichoice"):
+            source = f.choices if f.choices is not None else registry.choices().lists[f.choices_from]
+            picked = [c.value for c in source][-1:] if f.type == "choice" else [c.value for c in source][: min(2, f.max_selected or 2)]
+            values[f.key] = picked[0] if f.type == "choice" else picked
+        elif f.type == "organisation":
+            values[f.key] = "applicant"
+        else:
+            values[f.key] = [o.key for o in orgs if o.confirmed]
+    return values
 
 
 def demo_counts() -> dict:

@@ -1,16 +1,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, ValidationError, widgets
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms import BooleanField, HiddenField, IntegerField, RadioField, SelectField, StringField, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ..core.forms import BaseForm, options
+from ..core.forms import BaseForm, CheckboxListField, options, submitted_version
 from ..core.i18n import current_language, format_moment
-
-
-class CheckboxListField(SelectMultipleField):
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
+from ..workflow import registry
 
 
 def call_choices(action_rounds, keep: str | None = None) -> list:
@@ -38,11 +34,19 @@ class ApplicationForm(BaseForm):
         description=_l("Rounds marked expected are not yet published; their dates follow earlier years."),
     )
     school_id = SelectField(_l("School"), coerce=int, validators=[InputRequired(_l("Choose the applying school."))])
+    copy_from = SelectField(
+        _l("Reuse an earlier application (optional)"),
+        coerce=lambda v: int(v) if str(v).isdigit() else None,
+        description=_l("Its texts are copied into the sections this form shares with it."),
+    )
+    copy_partners = BooleanField(_l("Copy its partners too (they will need to confirm again)"))
 
-    def __init__(self, *args, action_rounds=(), schools=(), keep_call=None, **kwargs):
+    def __init__(self, *args, action_rounds=(), schools=(), keep_call=None, earlier=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.call.choices = call_choices(action_rounds, keep_call)
         self.school_id.choices = options((s.id, s.name) for s in schools)
+        if self.copy_from is not None:  # the edit form has no reuse
+            self.copy_from.choices = options([("", _l("— start empty —"))] + [(a.id, f"{a.title} ({a.action_key}, {a.call_round})") for a in earlier])
 
     @property
     def action_key(self) -> str:
@@ -58,6 +62,8 @@ class ApplicationForm(BaseForm):
 
 
 class EditApplicationForm(ApplicationForm):
+    copy_from = None  # reuse is offered only when an application is created
+    copy_partners = None
     team = CheckboxListField(
         _l("Co-writers"),
         coerce=int,
@@ -71,7 +77,45 @@ class EditApplicationForm(ApplicationForm):
 
     @property
     def expected_version(self) -> int:
-        try:
-            return int(self.version.data)
-        except (TypeError, ValueError):
-            return -1
+        version = submitted_version(self.version.data)
+        return -1 if version is None else version
+
+
+class ScoreForm(BaseForm):
+    """The team's own scores per award criterion, built from the definition's scoring."""
+
+    version = HiddenField()
+
+    @classmethod
+    def for_definition(cls, definition, **kwargs):
+        language = current_language()
+        fields = {
+            c.key: IntegerField(
+                c.title.get(language),
+                validators=[Optional(), NumberRange(0, c.max_points, message=_l("Give 0 to %(max)d points.", max=c.max_points))],
+                render_kw={"inputmode": "numeric"},
+            )
+            for c in definition.scoring.criteria
+        }
+        return type("DefinitionScoreForm", (cls,), fields)(**kwargs)
+
+
+class ChooserForm(BaseForm):
+    """The guided chooser's questions (workflows/chooser.yaml); a GET form, so without CSRF."""
+
+    class Meta:
+        csrf = False
+
+    @classmethod
+    def build(cls, args):
+        language = current_language()
+        fields = {
+            q.key: RadioField(
+                q.label.get(language),
+                choices=options((c.value, c.label.get(language)) for c in q.choices),
+                validators=[InputRequired(_l("Choose one answer."))],
+                description=q.help.get(language) if q.help else "",
+            )
+            for q in registry.chooser().questions
+        }
+        return type("ChooserQuestions", (cls,), fields)(formdata=args or None)

@@ -57,7 +57,8 @@ class NextStep:
 class StageStep:
     stage: Stage
     label: str
-    state: str  # "complete", "current" or "upcoming"
+    state: str  # "complete", "current" or "upcoming": where the application stands
+    progress: str | None = None  # the stage's own state when a report was asked for
 
 
 def _base_query():
@@ -147,7 +148,7 @@ def team_candidates(school: School) -> list[User]:
 
 
 def deadline_for(action_key: str, round_id: str) -> datetime | None:
-    definition = registry.get(action_key)
+    definition = registry.for_round(action_key, round_id)
     call_round = definition.call_round(round_id) if definition else None
     return call_round.deadline_utc if call_round else None
 
@@ -158,11 +159,14 @@ def _state(application: Application) -> dict:
     return data
 
 
-def create(user: User, school: School, action_key: str, call_round: str, title: str) -> Application:
+def create(user: User, school: School, action_key: str, call_round: str, title: str, *,
+           copy_from: Application | None = None, copy_partners: bool = False) -> Application:
+    definition = registry.for_round(action_key, call_round)
     application = Application(
         school=school,
         action_key=action_key,
         call_round=call_round,
+        workflow_version=definition.call_year if definition else 0,
         deadline=deadline_for(action_key, call_round),
         title=title,
         owner=user,
@@ -172,8 +176,28 @@ def create(user: User, school: School, action_key: str, call_round: str, title: 
     )
     db.session.add(application)
     db.session.flush()
-    audit.record(user, "application.created", application, school.organisation_id, None, _state(application))
+    if copy_from is not None and definition is not None:
+        from .sections import copy_content
+
+        copy_content(copy_from, application, definition, copy_partners)
+    audit.record(user, "application.created", application, school.organisation_id, None,
+                 {**_state(application), "copied_from": copy_from.id if copy_from else None})
     return application
+
+
+def reusable(user: User) -> list[Application]:
+    """Earlier applications of the user's schools that a new one may start from."""
+    schools = user.school_ids(Role.TEACHER, Role.PRINCIPAL)
+    if not schools:
+        return []
+    query = db.select(Application).where(Application.school_id.in_(schools)).order_by(Application.created_at.desc())
+    return list(db.session.scalars(query))
+
+
+def reusable_by_id(user: User, application_id: int | None) -> Application | None:
+    if not application_id:
+        return None
+    return next((a for a in reusable(user) if a.id == application_id), None)
 
 
 def update(
@@ -192,6 +216,9 @@ def update(
         raise EditConflict(application)
     before = _state(application)
     application.title = title
+    if (action_key, call_round) != (application.action_key, application.call_round):
+        definition = registry.for_round(action_key, call_round)
+        application.workflow_version = definition.call_year if definition else 0
     application.action_key = action_key
     application.call_round = call_round
     application.deadline = deadline_for(action_key, call_round)
@@ -208,7 +235,9 @@ def is_editable(application: Application) -> bool:
     return application.status in OPEN_STATUSES
 
 
-def stage_steps(application: Application) -> list[StageStep]:
+def stage_steps(application: Application, report=None) -> list[StageStep]:
+    """The stepper: stages before the application's current one are done; with a report, each
+    stage's own state (complete, in progress, not started) is shown as well."""
     order = list(Stage)
     current = order.index(Stage(application.stage))
     finished = application.status not in OPEN_STATUSES and application.status != Status.AWAITING_APPROVAL
@@ -220,8 +249,52 @@ def stage_steps(application: Application) -> list[StageStep]:
             state = "current"
         else:
             state = "upcoming"
-        steps.append(StageStep(stage, str(STAGE_LABELS[stage]), state))
+        progress = report.stage(stage).state if report else None
+        steps.append(StageStep(stage, str(STAGE_LABELS[stage]), state, progress))
     return steps
+
+
+def display_value(fdef, value, organisations) -> str:
+    """An answer as text for reading and copying: choice labels instead of their codes."""
+    from ..core.i18n import current_language
+
+    language = current_language()
+    if value in (None, "", []):
+        return ""
+    if fdef.type in ("choice", "multichoice"):
+        source = fdef.choices if fdef.choices is not None else registry.choices().lists[fdef.choices_from]
+        labels = {c.value: c.label.get(language) for c in source}
+        values = value if isinstance(value, list) else [value]
+        return ", ".join(labels.get(v, v) for v in values)
+    if fdef.type in ("organisation", "organisations"):
+        names = {o.key: o.name for o in organisations}
+        values = value if isinstance(value, list) else [value]
+        return ", ".join(names.get(v, "?") for v in values)
+    if fdef.type == "yesno":
+        return str(_l("Yes")) if value == "yes" else str(_l("No"))
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    definition: object
+    reason: str
+    next_round: object
+
+
+def recommend(answers: dict) -> list[Recommendation]:
+    """The chooser's recommendations (workflows/chooser.yaml) whose conditions all hold."""
+    from ..core.i18n import current_language
+
+    language = current_language()
+    now = utcnow()
+    result = []
+    for rec in registry.chooser().recommendations:
+        if all(answers.get(key) in values for key, values in rec.when.items()):
+            rounds = [(d, r) for d, rs in registry.open_rounds(now) if d.key == rec.action for r in rs]
+            definition = rounds[0][0] if rounds else registry.get(rec.action)
+            result.append(Recommendation(definition, rec.reason.get(language), rounds[0][1] if rounds else None))
+    return result
 
 
 #: The one thing to do next, by status and then by stage; False marks waiting for someone else.
@@ -252,6 +325,5 @@ def next_step(application: Application) -> NextStep | None:
 
 
 def open_rounds(now: datetime | None = None):
-    """(action, [rounds still open]) for every programme action, for the create form."""
-    now = now or utcnow()
-    return [(d, d.open_rounds(now)) for d in registry.all_actions()]
+    """(definition, [rounds still open]) for every programme action and call year, for the create form."""
+    return registry.open_rounds(now or utcnow())

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask_babel import get_locale
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, StringField, TextAreaField
+from wtforms import SelectChoice, SelectMultipleField, StringField, TextAreaField, widgets
+from wtforms.meta import DefaultMeta
 from wtforms.i18n import get_translations
 
 
@@ -13,16 +14,27 @@ def _strip(value):
     return value.replace("\x00", "").strip() if isinstance(value, str) else value
 
 
-class BaseForm(FlaskForm):
-    class Meta:
-        def bind_field(self, form, unbound_field, options):
-            if issubclass(unbound_field.field_class, (StringField, TextAreaField)):
-                options["filters"] = (*unbound_field.kwargs.get("filters", ()), _strip)
-            return unbound_field.bind(form=form, **options)
+class TrimmedMeta(DefaultMeta):
+    """Trims text input and gives WTForms' own messages in the reader's language."""
 
-        def get_translations(self, form):
-            locale = str(get_locale() or "sv")
-            return get_translations([{"sv": "sv_SE"}.get(locale, locale)])
+    def bind_field(self, form, unbound_field, options):
+        if issubclass(unbound_field.field_class, (StringField, TextAreaField)):
+            options["filters"] = (*unbound_field.kwargs.get("filters", ()), _strip)
+        return unbound_field.bind(form=form, **options)
+
+    def get_translations(self, form):
+        locale = str(get_locale() or "sv")
+        return get_translations([{"sv": "sv_SE"}.get(locale, locale)])
+
+
+class BaseForm(FlaskForm):
+    class Meta(TrimmedMeta):
+        pass
+
+
+class CheckboxListField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
 
 
 def options(pairs, optgroup: str | None = None) -> list[SelectChoice]:
@@ -31,6 +43,13 @@ def options(pairs, optgroup: str | None = None) -> list[SelectChoice]:
 
 
 LANGUAGE_CHOICES = (("sv", "Svenska"), ("en", "English"))
+
+
+def submitted_version(value) -> int | None:
+    """The version counter a form was built from, as posted back; None if missing or garbled."""
+    if isinstance(value, int):
+        return value
+    return int(value) if isinstance(value, str) and value.isdigit() else None
 
 
 class ActionForm(BaseForm):

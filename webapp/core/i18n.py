@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from babel.numbers import format_decimal as babel_format_decimal
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
 from flask import current_app, has_request_context, session
@@ -36,6 +37,19 @@ def format_moment(moment: datetime | None, zone: ZoneInfo = STOCKHOLM) -> str:
         return ""
     lang = current_language()
     return babel_format_datetime(moment, DATETIME_PATTERNS.get(lang, DATETIME_PATTERNS["en"]), tzinfo=zone, locale=lang)
+
+
+def format_number(number) -> str:
+    """1234 as "1 234" in Swedish and "1,234" in English."""
+    return babel_format_decimal(number or 0, locale=current_language())
+
+
+def format_time(moment: datetime | None) -> str:
+    """A time of day in Stockholm, e.g. "14.02" / "14:02": for "Saved 14.02"."""
+    if moment is None:
+        return ""
+    return babel_format_datetime(moment, "HH.mm" if current_language() == "sv" else "HH:mm", tzinfo=STOCKHOLM,
+                                 locale=current_language())
 
 
 def format_day(day: date | datetime | None) -> str:

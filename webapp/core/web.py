@@ -11,6 +11,7 @@ from flask_wtf.csrf import CSRFError
 from wtforms import HiddenField, SelectField
 
 from ..extensions import db, login_manager
+from ..workflow.rules import count_characters
 from . import i18n, policy
 from .forms import LANGUAGE_CHOICES, BaseForm, options
 
@@ -128,3 +129,5 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(i18n.format_day, "day")
     app.add_template_filter(i18n.format_in_zone, "in_zone")
     app.add_template_global(i18n.days_until, "days_until")
+    app.add_template_global(count_characters, "count_characters")
+    app.add_template_filter(i18n.format_number, "thousands")

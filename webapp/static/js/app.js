@@ -1,9 +1,117 @@
 // Progressive enhancement only: every page works without this file.
 (function () {
   "use strict";
-  // Move focus to the error summary so screen-reader and keyboard users land on what to fix.
+
+  // Characters as the server counts them: code points, a line break (CR LF) as one.
+  function countCharacters(text) {
+    return Array.from(text.replace(/\r\n/g, "\n")).length;
+  }
+
+  function formatCount(n) {
+    var lang = document.documentElement.lang === "sv" ? "sv-SE" : "en-GB";
+    return n.toLocaleString(lang);
+  }
+
+  function setUpCounters(root) {
+    root.querySelectorAll("[data-limit]").forEach(function (input) {
+      var counter = document.getElementById(input.id + "-counter");
+      if (!counter) { return; }
+      var limit = parseInt(input.getAttribute("data-limit"), 10);
+      var template = counter.textContent.replace(/^[\d\s\u00a0,.]+\/\s*[\d\s\u00a0,.]+/, "");
+      function update() {
+        var n = countCharacters(input.value);
+        counter.textContent = formatCount(n) + " / " + formatCount(limit) + template;
+        counter.classList.toggle("near", n > limit * 0.9 && n <= limit);
+        counter.classList.toggle("over", n > limit);
+      }
+      input.addEventListener("input", update);
+      update();
+    });
+  }
+
+  // Conditional questions: shown only when the earlier answer calls for them.
+  function setUpConditions(root) {
+    root.querySelectorAll("[data-show-if]").forEach(function (wrap) {
+      var group = wrap.closest(".field-group") || root;
+      var key = wrap.getAttribute("data-show-if");
+      var wanted = wrap.getAttribute("data-show-values").split(",");
+      var controls = Array.prototype.filter.call(group.querySelectorAll("input, select, textarea"), function (el) {
+        return el.name === key || el.name.slice(-(key.length + 1)) === "-" + key;
+      });
+      function update() {
+        var value = "";
+        controls.forEach(function (el) {
+          if ((el.type === "radio" || el.type === "checkbox") ? el.checked : true) { value = el.value; }
+        });
+        wrap.hidden = wanted.indexOf(value) === -1;
+      }
+      controls.forEach(function (el) { el.addEventListener("change", update); });
+      wrap.querySelectorAll(".condition").forEach(function (note) { note.hidden = true; });
+      update();
+    });
+  }
+
+  // Autosave: sends the section a few seconds after typing stops; the page is never reloaded,
+  // so the cursor stays where it is. A conflict stops autosaving and says what to do.
+  function setUpAutosave(form) {
+    if (form.getAttribute("data-autosave") !== "on" || !window.fetch || !window.FormData) { return; }
+    var status = form.querySelector(".autosave-status");
+    var version = form.querySelector("input[name=version]");
+    var timer = null, sending = false, again = false, stopped = false;
+    var labels = document.documentElement.lang === "sv"
+      ? { saving: "Sparar …", failed: "Inte sparat: kontrollera fälten och spara med knappen.", offline: "Inte sparat: ingen kontakt. Dina ändringar finns kvar här." }
+      : { saving: "Saving …", failed: "Not saved: check the fields and save with the button.", offline: "Not saved: no connection. Your changes are still here." };
+    function send() {
+      if (stopped) { return; }
+      if (sending) { again = true; return; }
+      sending = true;
+      status.textContent = labels.saving;
+      var data = new FormData(form);
+      data.set("action", "save");
+      fetch(form.action, { method: "POST", body: data, headers: { "X-Autosave": "1", "Accept": "application/json" }, credentials: "same-origin" })
+        .then(function (response) { return response.json().then(function (body) { return { code: response.status, body: body }; }); })
+        .then(function (result) {
+          if (result.code === 200) {
+            version.value = result.body.version;
+            status.textContent = result.body.message;
+          } else if (result.code === 409) {
+            stopped = true;
+            status.textContent = result.body.message;
+          } else {
+            status.textContent = labels.failed;
+          }
+        })
+        .catch(function () { status.textContent = labels.offline; })
+        .then(function () { sending = false; if (again) { again = false; send(); } });
+    }
+    form.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(send, 2500);
+    });
+    form.addEventListener("submit", function () { clearTimeout(timer); stopped = true; });
+  }
+
+  function setUpCopyButtons(root) {
+    if (!navigator.clipboard) { return; }
+    root.querySelectorAll("[data-copy]").forEach(function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        var text = document.getElementById(button.getAttribute("data-copy")).textContent;
+        navigator.clipboard.writeText(text).then(function () {
+          var original = button.firstChild.textContent;
+          button.firstChild.textContent = document.documentElement.lang === "sv" ? "Kopierat" : "Copied";
+          setTimeout(function () { button.firstChild.textContent = original; }, 2000);
+        });
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var summary = document.getElementById("error-summary");
     if (summary) { summary.focus(); }
+    setUpCounters(document);
+    setUpConditions(document);
+    document.querySelectorAll("form.section-form").forEach(setUpAutosave);
+    setUpCopyButtons(document);
   });
 })();

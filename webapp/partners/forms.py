@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from babel import Locale
+from flask_babel import lazy_gettext as _l
+from wtforms import EmailField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+
+from ..core.forms import BaseForm, options
+from ..core.i18n import current_language
+from .models import PartnerStatus
+
+STATUS_LABELS = {
+    PartnerStatus.IDENTIFIED: _l("Identified"),
+    PartnerStatus.CONTACTED: _l("Contacted"),
+    PartnerStatus.INTERESTED: _l("Interested"),
+    PartnerStatus.CONFIRMED: _l("Confirmed"),
+}
+
+
+def all_countries():
+    """Every country: a partner outside the programme's countries may be noted, and the rules say so."""
+    territories = Locale.parse(current_language()).territories
+    codes = [c for c in territories if len(c) == 2 and c.isalpha() and c.isupper()]
+    return options(sorted(((c, f"{territories[c]} ({c})") for c in codes), key=lambda pair: pair[1]))
+
+
+class PartnerForm(BaseForm):
+    name = StringField(_l("Organisation"), validators=[DataRequired(_l("Enter the organisation's name.")), Length(max=200)])
+    country = SelectField(_l("Country"), validators=[DataRequired(_l("Choose the country."))])
+    city = StringField(_l("City"), validators=[Length(max=120)])
+    oid = StringField(
+        _l("Erasmus+ Organisation ID (OID)"),
+        validators=[Optional(), Regexp(r"^E\d{8}$", message=_l("An OID is the letter E followed by 8 digits, e.g. E10123456."))],
+        filters=[lambda v: v.upper() if isinstance(v, str) else v],
+        description=_l("Needed in the Erasmus+ form; ask the partner for it."),
+    )
+    contact_name = StringField(_l("Contact person"), validators=[Length(max=200)])
+    contact_email = EmailField(
+        _l("Contact email"), validators=[Optional(), Email(_l("Enter an email address like name@school.se.")), Length(max=254)]
+    )
+    status = SelectField(_l("Where you stand"), choices=options((s.value, label) for s, label in STATUS_LABELS.items()))
+    notes = TextAreaField(_l("Notes"), validators=[Length(max=5000)])
+    loaded_version = HiddenField()  # not "version": it must never be filled from the partner itself
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.country.choices = options([("", _l("— choose —"))]) + all_countries()
