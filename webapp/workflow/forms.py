@@ -14,6 +14,7 @@ from wtforms import Form, FormField, HiddenField, RadioField, SelectField, Strin
 from wtforms.fields import FieldList
 
 from ..core.forms import BaseForm, CheckboxListField, TrimmedMeta, options
+from ..core.i18n import format_number
 from .rules import Organisation, count_characters, repeat_items
 from .schema import FieldDef, SectionDef, SharedChoices
 
@@ -25,8 +26,9 @@ class CharacterLimit:
     def __call__(self, form, field):
         count = count_characters(field.data)
         if count > self.limit:
-            raise ValidationError(_l("%(count)d characters: %(over)d over the limit of %(max)d. Shorten the text to save it.",
-                                     count=count, over=count - self.limit, max=self.limit))
+            raise ValidationError(_l("%(count)s characters: %(over)s over the limit of %(max)s. Shorten the text to save it.",
+                                     count=format_number(count), over=format_number(count - self.limit),
+                                     max=format_number(self.limit)))
 
 
 def parse_number(text: str | None):
@@ -86,6 +88,15 @@ def _iso_date(text: str) -> date | None:
         return None
 
 
+class DraftSelectField(SelectField):
+    """A choice a draft may leave open; anything else must be one of the options."""
+
+    def pre_validate(self, form):
+        if self.data in (None, ""):
+            return
+        super().pre_validate(form)
+
+
 class ItemForm(Form):
     """One repeat of a section: no CSRF of its own (the section form carries it)."""
 
@@ -120,7 +131,7 @@ def _wtforms_field(fdef: FieldDef, language: str, shared: SharedChoices, organis
                           validators=[_yes_or_no], **kw)
     if fdef.type in ("choice", "organisation"):
         pairs = _choices(fdef, shared, language) if fdef.type == "choice" else [(o.key, o.name) for o in organisations]
-        return SelectField(choices=options([("", _l("— choose —")), *pairs]), **kw)
+        return DraftSelectField(choices=options([("", _l("— choose —")), *pairs]), **kw)
     pairs = _choices(fdef, shared, language) if fdef.type == "multichoice" else [(o.key, o.name) for o in organisations]
     validators = [MaxSelected(fdef.max_selected)] if fdef.max_selected else []
     return CheckboxListField(choices=options(pairs), validators=validators, **kw)

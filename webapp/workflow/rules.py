@@ -11,7 +11,7 @@ from babel import Locale
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from ..core.i18n import current_language
+from ..core.i18n import current_language, format_number
 from .schema import ActionDefinition, FieldDef, SectionDef
 
 NOT_STARTED, IN_PROGRESS, COMPLETE = "not_started", "in_progress", "complete"
@@ -112,9 +112,9 @@ def _field_problems(section: SectionDef, values: dict, anchor: str | None, headi
                                     section.key, fdef.key, anchor))
         elif fdef.max_chars and fdef.is_text and count_characters(value) > fdef.max_chars:
             problems.append(Problem(
-                _("%(where)s%(field)s: %(count)d characters, %(over)d over the limit of %(max)d", where=prefix,
-                  field=_label(fdef), count=count_characters(value), over=count_characters(value) - fdef.max_chars,
-                  max=fdef.max_chars),
+                _("%(where)s%(field)s: %(count)s characters, %(over)s over the limit of %(max)s", where=prefix,
+                  field=_label(fdef), count=format_number(count_characters(value)),
+                  over=format_number(count_characters(value) - fdef.max_chars), max=format_number(fdef.max_chars)),
                 section.key, fdef.key, anchor))
     return problems
 
