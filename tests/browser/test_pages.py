@@ -11,8 +11,13 @@ WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "w
 axe = Axe()
 
 PAGES = {
-    "teacher@example.org": ["/", "/applications/", "/applications/new", "/applications/1", "/applications/1/edit", "/account"],
-    "principal@example.org": ["/", "/applications/", "/applications/3"],
+    "teacher@example.org": ["/", "/applications/", "/applications/new", "/applications/chooser", "/applications/1",
+                            "/applications/1/edit", "/applications/1/stages/idea", "/applications/1/sections/needs",
+                            "/applications/1/partners/", "/applications/1/partners/new", "/applications/2/stages/organisation",
+                            "/applications/2/sections/work_packages", "/applications/2/sections/organisation_profiles",
+                            "/applications/2/self-assessment", "/applications/2/copy", "/applications/2/stages/submission",
+                            "/account"],
+    "principal@example.org": ["/", "/applications/", "/applications/3", "/applications/3/sections/activities"],
     "coordinator@example.org": ["/", "/applications/", "/applications/4"],
     "admin@example.org": ["/", "/admin/organisation", "/admin/schools", "/admin/schools/new", "/admin/schools/1",
                           "/admin/users", "/admin/users/invite", "/admin/users/1", "/admin/audit"],
@@ -82,6 +87,7 @@ def test_teacher_starts_an_application(live_server, page, screenshot_dir):
     sign_in(page, live_server, "teacher@example.org")
     use_language(page, "sv")
     page.get_by_role("link", name="Starta en ny ansökan").first.click()
+    page.get_by_role("link", name="Jag vet redan vilket program: starta ansökan").click()
     page.get_by_role("button", name="Skapa ansökan").click()  # nothing filled in yet
     assert page.locator("#title-error").is_visible()
     assert page.evaluate("document.activeElement.id") == "error-summary"

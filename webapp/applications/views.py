@@ -201,8 +201,6 @@ def _section_page(application, definition, section, form, conflict=None, status=
     rows = sections.answer_rows(application)
     row = rows.get(section.key)
     report = sections.report(application)
-    order = [s.key for s in definition.sections]
-    index = order.index(section.key)
     return render_template(
         "applications/section.html",
         application=application,
@@ -214,8 +212,8 @@ def _section_page(application, definition, section, form, conflict=None, status=
         conflict_form=_conflict_form(section, conflict, orgs) if conflict else None,
         section_report=report.sections[section.key],
         items=rules.repeat_items(section, row.data if row else {}, orgs) if section.repeat else [],
-        next_section=definition.sections[index + 1] if index + 1 < len(order) else None,
-        previous_section=definition.sections[index - 1] if index > 0 else None,
+        next_section=_following(definition, section),
+        previous_section=_preceding(definition, section),
         editable=policy.allowed("application.edit", application) and services.is_editable(application),
         stage_labels=services.STAGE_LABELS,
         field_defs={f.key: f for f in section.fields},
@@ -283,11 +281,17 @@ def save_section(application: Application, key: str):
                        message=_("Saved %(time)s", time=format_time(saved.updated_at)))
     flash(_("Saved."), "success")
     if action == "next":
-        following = _following(definition, key)
+        following = _following(definition, section_def)
         if following:
             return redirect(url_for("applications.section", application_id=application.id, key=following.key))
-        return redirect(url_for("applications.show", application_id=application.id))
+        return redirect(url_for("applications.stage", application_id=application.id, stage=section_def.stage))
     return redirect(url_for("applications.section", application_id=application.id, key=key) + (f"#{anchor}" if anchor else ""))
+
+
+def _preceding(definition, section):
+    same_stage = definition.sections_of(section.stage)
+    index = [s.key for s in same_stage].index(section.key)
+    return same_stage[index - 1] if index > 0 else None
 
 
 class _EmptyAnswer:
@@ -302,10 +306,11 @@ def _version(form) -> int:
     return -1 if version is None else version
 
 
-def _following(definition, key):
-    keys = [s.key for s in definition.sections]
-    index = keys.index(key)
-    return definition.sections[index + 1] if index + 1 < len(keys) else None
+def _following(definition, section):
+    """The next section of the same stage: the editor walks a stage, then returns to its page."""
+    same_stage = definition.sections_of(section.stage)
+    index = [s.key for s in same_stage].index(section.key)
+    return same_stage[index + 1] if index + 1 < len(same_stage) else None
 
 
 @bp.post("/<int:application_id>/checklist")

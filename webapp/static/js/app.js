@@ -17,10 +17,10 @@
       var counter = document.getElementById(input.id + "-counter");
       if (!counter) { return; }
       var limit = parseInt(input.getAttribute("data-limit"), 10);
-      var template = counter.textContent.replace(/^[\d\s\u00a0,.]+\/\s*[\d\s\u00a0,.]+/, "");
+      var count = counter.querySelector(".count");
       function update() {
         var n = countCharacters(input.value);
-        counter.textContent = formatCount(n) + " / " + formatCount(limit) + template;
+        count.textContent = formatCount(n);
         counter.classList.toggle("near", n > limit * 0.9 && n <= limit);
         counter.classList.toggle("over", n > limit);
       }
@@ -55,6 +55,7 @@
   // so the cursor stays where it is. A conflict stops autosaving and says what to do.
   function setUpAutosave(form) {
     if (form.getAttribute("data-autosave") !== "on" || !window.fetch || !window.FormData) { return; }
+    // form.action would name the buttons called "action": read the attribute instead.
     var status = form.querySelector(".autosave-status");
     var version = form.querySelector("input[name=version]");
     var timer = null, sending = false, again = false, stopped = false;
@@ -68,7 +69,7 @@
       status.textContent = labels.saving;
       var data = new FormData(form);
       data.set("action", "save");
-      fetch(form.action, { method: "POST", body: data, headers: { "X-Autosave": "1", "Accept": "application/json" }, credentials: "same-origin" })
+      fetch(form.getAttribute("action"), { method: "POST", body: data, headers: { "X-Autosave": "1", "Accept": "application/json" }, credentials: "same-origin" })
         .then(function (response) { return response.json().then(function (body) { return { code: response.status, body: body }; }); })
         .then(function (result) {
           if (result.code === 200) {
