@@ -13,6 +13,16 @@ def test_demo_data_loads_once_with_fictional_people(app, db):
         assert accounts.authenticate(email, "grantpath-demo") is not None
     stages = {a.stage for a in db.session.scalars(db.select(Application))}
     assert len(stages) >= 3
+    from webapp.partners.models import Partner
+
+    partners = list(db.session.scalars(db.select(Partner)))
+    assert partners and all(p.contact_email.endswith("@example.org") for p in partners)
+    # The full KA220 demo application answers every section the form has.
+    from webapp.applications import sections
+
+    ka220 = db.session.scalar(db.select(Application).where(Application.action_key == "KA220-SCH"))
+    report = sections.report(ka220)
+    assert not report.problems, [p.message for p in report.problems][:5]
     again = runner.invoke(args=["demo-data"])
     assert again.exit_code != 0 and "not empty" in again.output
     assert runner.invoke(args=["demo-data", "--if-empty"]).exit_code == 0

@@ -32,22 +32,22 @@ PEOPLE = [
     ("oskar.falk@example.org", "Oskar Falk", "sv", [(Role.TEACHER, "Bergshamraskolan"), (Role.PRINCIPAL, "Bergshamraskolan")]),
 ]
 
-# Partner schools from Solna's twin towns and the YEPSA project (seed 000); contacts are fictional.
+# Partner schools from Solna's twin towns and the YEPSA project (seed 000); the contact people are fictional.
 PARTNERS = {
     "Hållbart entreprenörskap med våra nordiska vänorter": [
-        ("Gladsaxe Gymnasium", "DK", "Gladsaxe", "confirmed"),
-        ("Ski videregående skole", "NO", "Nordre Follo", "confirmed"),
-        ("Pirkkalan yhteiskoulu", "FI", "Pirkkala", "interested"),
-        ("Valmieras Valsts ģimnāzija", "LV", "Valmiera", "contacted"),
+        ("Gladsaxe Gymnasium", "DK", "Gladsaxe", "confirmed", "Mette Holm"),
+        ("Ski videregående skole", "NO", "Nordre Follo", "confirmed", "Ingrid Solberg"),
+        ("Pirkkalan yhteiskoulu", "FI", "Pirkkala", "interested", "Aino Lehtinen"),
+        ("Valmieras Valsts ģimnāzija", "LV", "Valmiera", "contacted", "Ilze Kalniņa"),
     ],
     "YEPSA 2 – unga européer för hållbar handling": [
-        ("Gymnázium Praha", "CZ", "Praha", "confirmed"),
-        ("Gladsaxe Gymnasium", "DK", "Gladsaxe", "confirmed"),
-        ("Gymnasium Wolfsburg", "DE", "Wolfsburg", "confirmed"),
-        ("Gymnázium Poprad", "SK", "Poprad", "confirmed"),
+        ("Gymnázium Praha", "CZ", "Praha", "confirmed", "Jana Dvořáková"),
+        ("Gladsaxe Gymnasium", "DK", "Gladsaxe", "confirmed", "Mette Holm"),
+        ("Gymnasium Wolfsburg", "DE", "Wolfsburg", "confirmed", "Lukas Brandt"),
+        ("Gymnázium Poprad", "SK", "Poprad", "confirmed", "Zuzana Horváthová"),
     ],
     "Metodutveckling för idrottsgymnasier i Europa": [
-        ("Liceo Sportivo Bologna", "IT", "Bologna", "confirmed"),
+        ("Liceo Sportivo Bologna", "IT", "Bologna", "confirmed", "Giulia Ferri"),
     ],
 }
 
@@ -117,10 +117,10 @@ def load() -> Organisation:
         application = applications.create(users[owner], schools[school], action, round_id, title)
         application.team = [users[owner], *(users[e] for e in team)]
         application.stage, application.status = stage, status
-        for name, country, city, partner_status in PARTNERS.get(title, []):
+        for name, country, city, partner_status, contact in PARTNERS.get(title, []):
             application.partners.append(Partner(
-                name=name, country=country, city=city, status=partner_status,
-                contact_name="Kontaktperson", contact_email=f"international@{city.lower().replace(' ', '-')}.example.org",
+                name=name, country=country, city=city, status=partner_status, contact_name=contact,
+                contact_email=f"{contact.split()[0].lower()}.{country.lower()}@example.org",
             ))
         db.session.flush()
         if title in THEMES:
