@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 from flask import has_app_context
@@ -31,6 +32,7 @@ def config_for_tests(url: str, **extra) -> dict:
         "REMEMBER_COOKIE_SECURE": False,
         "RATELIMIT_STORAGE_URI": "memory://",
         "SERVER_NAME": "grantpath.test",
+        "PDF_CACHE_DIR": tempfile.mkdtemp(prefix="grantpath-pdf-"),
     }
     config.update(extra)
     return config

@@ -53,6 +53,8 @@ RULES = {
     "partners.create": Rule(EDITORS),
     "partners.edit": Rule(EDITORS),
     "partners.remove": Rule(EDITORS, destructive=True),
+    "pdf.dossier": Rule(SCHOOL_READERS),
+    "pdf.partner_letter": Rule(SCHOOL_READERS),
     "admin.organisation": ADMIN_ONLY,
     "admin.schools": ADMIN_ONLY,
     "admin.new_school": ADMIN_ONLY,

@@ -56,9 +56,10 @@ def _build(config: dict | None) -> Flask:
     from .applications.views import bp as applications_bp
     from .admin.views import bp as admin_bp
     from .partners.views import bp as partners_bp
+    from .pdf.views import bp as pdf_bp
 
     web.init_app(app)
-    for blueprint in (auth_bp, home_bp, applications_bp, partners_bp, admin_bp):
+    for blueprint in (auth_bp, home_bp, applications_bp, partners_bp, pdf_bp, admin_bp):
         app.register_blueprint(blueprint)
 
     from . import cli

@@ -76,6 +76,12 @@ THEMES = {
     ],
 }
 
+ENGLISH_TITLES = {
+    "YEPSA 2 – unga européer för hållbar handling": "YEPSA 2 – Young European Partnerships for Sustainable Action",
+    "Metodutveckling för idrottsgymnasier i Europa": "Developing methods at European sports upper secondary schools",
+    "Hållbart entreprenörskap med våra nordiska vänorter": "Sustainable entrepreneurship with our Nordic twin towns",
+}
+
 # title, action, round, school, owner, co-writers, stage, status
 APPLICATIONS = [
     ("Hållbart entreprenörskap med våra nordiska vänorter", "NPJ-DEVELOPMENT", "2027-R1", "Solna Gymnasium",
@@ -125,6 +131,9 @@ def load() -> Organisation:
         db.session.flush()
         if title in THEMES:
             _write_answers(application, users[owner], THEMES[title], complete=stage != Stage.PARTNERS)
+            context = next((a for a in application.answers if a.section_key == "context"), None)
+            if context is not None:  # the form's title fields carry the application's own title
+                context.data = {**context.data, "title": title, "title_en": ENGLISH_TITLES.get(title, title)}
     db.session.commit()
     return organisation
 

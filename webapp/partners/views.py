@@ -29,6 +29,7 @@ def index(application: Application):
         definition=report.definition if report else None,
         eligible=sections.eligible_countries(report.definition) if report else set(),
         action_form=ActionForm(),
+        letter_label=_("Letter of intent (PDF)") if report and report.definition.programme == "nordplus_junior" else _("Mandate (PDF)"),
     )
 
 

@@ -1,0 +1,183 @@
+"""Plain values for the PDF templates: the templates never see a model, and everything the
+document shows is in the dict (which is also what the cache key is made of)."""
+from __future__ import annotations
+
+from datetime import date
+
+from babel import Locale
+from dateutil.relativedelta import relativedelta
+from flask_babel import force_locale, gettext
+
+from ..applications import sections, services
+from ..applications.models import Application, Status
+from ..core.i18n import current_language, format_day, format_in_zone, format_moment
+from ..partners.forms import STATUS_LABELS
+from ..partners.models import Partner
+from ..workflow import rules
+
+#: From submission on, the document is what was sent: no "draft" watermark.
+FINAL_STATUSES = (Status.SUBMITTED, Status.GRANTED, Status.REJECTED, Status.REPORTING, Status.CLOSED)
+
+PROGRAMME_NAMES = {"erasmus_plus": "Erasmus+", "nordplus_junior": "Nordplus Junior"}
+
+
+def _country(code: str, language: str) -> str:
+    return Locale.parse(language).territories.get(code, code)
+
+
+def _date(value) -> date | None:
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def _school(application: Application, language: str) -> dict:
+    school = application.school
+    return {
+        "name": school.name, "city": school.city, "country": school.country,
+        "country_name": _country(school.country, language), "oid": school.oid or "", "pic": school.pic or "",
+        "address": school.address,
+    }
+
+
+def _partner(partner: Partner, language: str) -> dict:
+    return {
+        "name": partner.name, "city": partner.city, "country": partner.country,
+        "country_name": _country(partner.country, language), "oid": partner.oid or "",
+        "contact": partner.contact_name, "status": partner.status, "status_label": str(STATUS_LABELS[partner.status]),
+    }
+
+
+def _sections(definition, answers: dict, organisations, report) -> list[dict]:
+    language = current_language()
+    result = []
+    for section in definition.sections:
+        if not section.official:
+            continue
+        data = answers.get(section.key, {})
+        if section.repeat:
+            items = [(heading, values) for _, heading, values in rules.repeat_items(section, data, organisations)]
+        else:
+            items = [(None, data)]
+        result.append({
+            "key": section.key,
+            "title": section.title.get(language),
+            "form_ref": section.form_ref,
+            "state": report.sections[section.key].state,
+            "items": [
+                {"heading": heading, "fields": [_field(f, values, organisations) for f in section.fields if rules.is_visible(f, values)]}
+                for heading, values in items
+            ],
+        })
+    return result
+
+
+def _field(fdef, values: dict, organisations) -> dict:
+    value = values.get(fdef.key)
+    count = rules.count_characters(value) if fdef.is_text else None
+    return {
+        "label": fdef.label.get(current_language()),
+        "value": services.display_value(fdef, value, organisations),
+        "text": fdef.type == "textarea",
+        "count": count,
+        "limit": fdef.max_chars,
+        "over": bool(fdef.max_chars and count and count > fdef.max_chars),
+    }
+
+
+def _timeline(definition, answers: dict, application: Application) -> list[dict]:
+    """Start and end of the project, every dated activity or work package, and the deadline."""
+    entries = []
+    context = answers.get("context", {})
+    start = _date(context.get("start_date"))
+    if start:
+        entries.append((start, gettext("Project starts")))
+        months = context.get("duration_months")
+        if isinstance(months, (int, float)) and months > 0:
+            entries.append((start + relativedelta(months=int(months), days=-1), gettext("Project ends")))
+    for section in definition.sections:
+        if not (section.repeat and section.repeat.per == "free" and section.field("start_date")):
+            continue
+        for index, item in enumerate(answers.get(section.key, {}).get("items") or []):
+            begin = _date((item or {}).get("start_date"))
+            if begin is None:
+                continue
+            name = (item.get("title") or f"{section.repeat.item_label.get(current_language())} {index + 1}").strip()
+            finish = _date(item.get("end_date"))
+            label = name + (f" – {format_day(finish)}" if finish and finish != begin else "")
+            entries.append((begin, label))
+    if application.deadline:
+        entries.append((application.deadline.date(), gettext("Deadline for the application")))
+    return [{"date": format_day(day), "label": label} for day, label in sorted(entries, key=lambda e: e[0])]
+
+
+def _self_assessment(definition, application: Application, report) -> dict | None:
+    if definition.scoring is None:
+        return None
+    criteria = rules.self_assessment(definition, sections.scores(application), report.sections)
+    return {
+        "criteria": [
+            {"title": c.title, "score": c.score, "max": c.max_points, "threshold": c.threshold, "below": c.below_threshold}
+            for c in criteria
+        ],
+        "total": sum(c.score or 0 for c in criteria),
+        "max": sum(c.max_points for c in criteria),
+        "pass_mark": definition.scoring.pass_mark,
+        "scored": any(c.score is not None for c in criteria),
+    }
+
+
+def dossier(application: Application, language: str) -> dict:
+    with force_locale(language):
+        report = sections.report(application)
+        definition = report.definition
+        answers = sections.answers(application)
+        organisations = sections.organisations(application)
+        call_round = definition.call_round(application.call_round)
+        ticks = sections.checklist_ticks(application)
+        return {
+            "language": language,
+            "title": application.title,
+            "action_key": definition.key,
+            "action_name": definition.name.get(language),
+            "programme": PROGRAMME_NAMES[definition.programme],
+            "national_agency": definition.national_agency,
+            "call_round": call_round.label.get(language) if call_round else application.call_round,
+            "deadline": format_moment(application.deadline),
+            "deadline_official": format_in_zone(application.deadline, call_round.timezone if call_round else "Europe/Brussels"),
+            "deadline_confirmed": bool(call_round and call_round.confirmed),
+            "status": str(services.STATUS_LABELS[Status(application.status)]),
+            "draft": application.status not in FINAL_STATUSES,
+            "applicant": _school(application, language),
+            "team": [u.name for u in application.team],
+            "partners": [_partner(p, language) for p in application.partners],
+            "sections": _sections(definition, answers, organisations, report),
+            "timeline": _timeline(definition, answers, application),
+            "self_assessment": _self_assessment(definition, application, report),
+            "checklist": [{"label": i.label.get(language), "done": bool(ticks.get(i.key))} for i in definition.checklist],
+            "annexes": [{"label": a.label.get(language), "required": a.required} for a in definition.annexes],
+            "open_problems": len(report.problems),
+        }
+
+
+def letter(application: Application, partner: Partner, language: str) -> dict:
+    """A letter of intent (Nordplus) or a mandate (Erasmus+) from one partner, ready to sign."""
+    with force_locale(language):
+        definition = sections.definition_of(application)
+        call_round = definition.call_round(application.call_round)
+        answers = sections.answers(application)
+        return {
+            "language": language,
+            "kind": "letter_of_intent" if definition.programme == "nordplus_junior" else "mandate",
+            "title": application.title,
+            "title_en": answers.get("context", {}).get("title_en") or "",
+            "action_key": definition.key,
+            "action_name": definition.name.get(language),
+            "programme": PROGRAMME_NAMES[definition.programme],
+            "national_agency": definition.national_agency,
+            "call_round": call_round.label.get(language) if call_round else application.call_round,
+            "applicant": _school(application, language),
+            "partner": _partner(partner, language),
+        }
+
