@@ -38,3 +38,21 @@ def test_dates_in_both_languages(login, make):
     client.post("/language", data={"language": "en"})
     page = client.get(f"/applications/{application.id}").get_data(as_text=True)
     assert "4 March 2027, 12:00" in page and "(Brussels)" in page
+
+
+def test_swedish_catalogue_compiles_without_format_errors():
+    from babel.messages.checkers import checkers
+    from babel.messages.catalog import TranslationError
+
+    with open(ROOT / "translations/sv/LC_MESSAGES/messages.po", "rb") as f:
+        catalogue = read_po(f, locale="sv")
+    problems = []
+    for message in catalogue:
+        if not message.id:
+            continue
+        for check in checkers:
+            try:
+                check(catalogue, message)
+            except TranslationError as error:
+                problems.append(f"{message.id!r}: {error}")
+    assert problems == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, redirect, render_template, request, session, url_for
+from flask import Blueprint, Flask, has_request_context, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -118,6 +118,8 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def template_helpers():
+        if not has_request_context():  # PDFs are rendered from plain values, without page chrome
+            return {"current_language": i18n.current_language()}
         return {
             "allowed": policy.allowed,
             "language_form": LanguageForm(formdata=None, next=request.full_path.rstrip("?"), language=i18n.current_language()),
