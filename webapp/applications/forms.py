@@ -91,7 +91,7 @@ class ScoreForm(BaseForm):
         language = current_language()
         fields = {
             c.key: IntegerField(
-                c.title.get(language),
+                _l("Your score (0–%(max)d)", max=c.max_points),
                 validators=[Optional(), NumberRange(0, c.max_points, message=_l("Give 0 to %(max)d points.", max=c.max_points))],
                 render_kw={"inputmode": "numeric"},
             )
