@@ -12,7 +12,7 @@ from ..core import audit
 from ..extensions import db
 from ..partners.models import Partner, PartnerStatus
 from ..workflow import registry, rules
-from ..workflow.schema import STAGES, ActionDefinition
+from ..workflow.schema import STAGES, ActionDefinition, SectionDef
 from .models import Application, SectionAnswer, Stage
 
 SELF_ASSESSMENT = "_self_assessment"
@@ -125,6 +125,20 @@ def _size(data) -> int:
     if isinstance(data, list):
         return sum(_size(v) for v in data)
     return 0
+
+
+def apply_item_action(section: SectionDef, data: dict, action: str) -> str:
+    """The editor's "add" and "remove-<n>" buttons on a freely repeated section; returns the anchor
+    of a new item (or "")."""
+    if not (section.repeat and section.repeat.per == "free"):
+        return ""
+    items = data["items"]
+    if action == "add" and (section.repeat.max is None or len(items) < section.repeat.max):
+        items.append({})
+        return f"items-{len(items) - 1}"
+    if action.startswith("remove-") and action[7:].isdigit() and int(action[7:]) < len(items):
+        del items[int(action[7:])]
+    return ""
 
 
 def complete_stage(user: User, application: Application, stage: str) -> None:

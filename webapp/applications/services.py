@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..auth.models import Membership, Role, User
 from ..core import audit, policy
+from ..core.i18n import current_language
 from ..core.models import utcnow
 from ..extensions import db
 from ..organisations.models import School
@@ -256,8 +257,6 @@ def stage_steps(application: Application, report=None) -> list[StageStep]:
 
 def display_value(fdef, value, organisations) -> str:
     """An answer as text for reading and copying: choice labels instead of their codes."""
-    from ..core.i18n import current_language
-
     language = current_language()
     if value in (None, "", []):
         return ""
@@ -284,8 +283,6 @@ class Recommendation:
 
 def recommend(answers: dict) -> list[Recommendation]:
     """The chooser's recommendations (workflows/chooser.yaml) whose conditions all hold."""
-    from ..core.i18n import current_language
-
     language = current_language()
     now = utcnow()
     result = []

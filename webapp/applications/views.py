@@ -260,14 +260,7 @@ def save_section(application: Application, key: str):
         return _section_page(application, definition, section_def, form, status=422)
     row = sections.answer_rows(application).get(key)
     data = workflow_forms.answers_from(section_def, form, row.data if row else {})
-    anchor = ""
-    if section_def.repeat and section_def.repeat.per == "free":
-        items = data["items"]
-        if action == "add" and (section_def.repeat.max is None or len(items) < section_def.repeat.max):
-            items.append({})
-            anchor = f"items-{len(items) - 1}"
-        elif action.startswith("remove-") and action[7:].isdigit() and int(action[7:]) < len(items):
-            del items[int(action[7:])]
+    anchor = sections.apply_item_action(section_def, data, action)
     try:
         saved = sections.save_section(current_user, application, key, data, _version(form))
     except sections.SectionConflict as exc:
