@@ -88,7 +88,6 @@ class ScoreForm(BaseForm):
 
     @classmethod
     def for_definition(cls, definition, **kwargs):
-        language = current_language()
         fields = {
             c.key: IntegerField(
                 _l("Your score (0–%(max)d)", max=c.max_points),
