@@ -5,19 +5,27 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/flask --app webapp
+# Installs come from the lock files, which `make lock` writes from pyproject.toml. It keeps every pin
+# that still fits; `make lock LOCK_ARGS=--upgrade` moves them all to the newest releases.
+LOCK_ARGS ?=
+UV_COMPILE = $(BIN)/uv pip compile --quiet --universal --python-version 3.11 --custom-compile-command "make lock" $(LOCK_ARGS)
 
-.PHONY: run test test-fast bench install install-test translations extract-messages serve db-upgrade clean
+.PHONY: run test test-fast bench install install-test lint format lock translations extract-messages serve db-upgrade clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+$(VENV)/.installed: requirements.lock pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	$(BIN)/pip check  # fails if pyproject.toml asks for something the lock lacks: run `make lock`
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
-	$(BIN)/pip install --quiet -e '.[test]'
+$(VENV)/.installed-test: requirements-test.lock pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-test.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	$(BIN)/pip check
 	touch $@
 
 install: $(VENV)/.installed translations
@@ -28,6 +36,25 @@ install-test: $(VENV)/.installed-test translations
 		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
 	fi
 	@command -v pdftoppm >/dev/null || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q poppler-utils)
+
+# The test extra's pip install only (ruff comes with it): no browser, no apt.
+lint: $(VENV)/.installed-test
+	@status=0; \
+	$(BIN)/ruff check . || status=1; \
+	$(BIN)/ruff format --check . || status=1; \
+	exit $$status
+
+format: $(VENV)/.installed-test
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+$(BIN)/uv: | $(BIN)/python
+	$(BIN)/pip install --quiet 'uv>=0.5'
+
+# The test lock is the whole resolution; the runtime lock is its subset, so both pin the same versions.
+lock: | $(BIN)/uv
+	$(UV_COMPILE) --extra test -o requirements-test.lock pyproject.toml
+	$(UV_COMPILE) --constraint requirements-test.lock -o requirements.lock pyproject.toml
 
 translations: $(VENV)/.installed
 	$(BIN)/pybabel compile -d translations

@@ -30,7 +30,8 @@ def config_for_tests(url: str, **extra) -> dict:
         "MAIL_BACKEND": "memory",
         "SESSION_COOKIE_SECURE": False,
         "REMEMBER_COOKIE_SECURE": False,
-        "RATELIMIT_STORAGE_URI": "memory://",
+        # TEST_REDIS_URL (redis://127.0.0.1:6379/15 in .ci/run) runs the rate limits on Redis, as in production.
+        "RATELIMIT_STORAGE_URI": os.environ.get("TEST_REDIS_URL") or "memory://",
         "SERVER_NAME": "grantpath.test",
         "PDF_CACHE_DIR": tempfile.mkdtemp(prefix="grantpath-pdf-"),
     }
