@@ -34,33 +34,42 @@ def _build(config: dict | None) -> Flask:
     config_module.load(app, config)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)  # one line per render step
 
+    from .core import database, i18n
     from .extensions import babel, csrf, db, limiter, login_manager, migrate
-    from .core import i18n
 
     db.init_app(app)
+    with app.app_context():
+        database.configure(db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale, default_translation_directories=str(ROOT / "translations"))
     limiter.init_app(app)
 
-    from .workflow import registry
+    from .programmes import registry
 
     registry.init_app(app)
 
     from . import models  # noqa: F401  (registers every table with SQLAlchemy)
-    from .core import web
-    from .auth.views import bp as auth_bp
-    from .home.views import bp as home_bp
-    from .applications.views import bp as applications_bp
+    from .admin import access as _admin_access  # noqa: F401  (registers its permissions)
     from .admin.views import bp as admin_bp
+    from .applications import access as _application_access  # noqa: F401
+    from .applications.views import bp as applications_bp
+    from .auth.views import bp as auth_bp
+    from .chooser.views import bp as chooser_bp
+    from .core import web
+    from .home.views import bp as home_bp
+    from .lifecycle import engine
     from .partners.views import bp as partners_bp
     from .pdf.views import bp as pdf_bp
+    from .sections.views import bp as sections_bp
 
     web.init_app(app)
-    for blueprint in (auth_bp, home_bp, applications_bp, partners_bp, pdf_bp, admin_bp):
+    for blueprint in (auth_bp, home_bp, applications_bp, sections_bp, chooser_bp, partners_bp, pdf_bp, admin_bp):
         app.register_blueprint(blueprint)
+    engine.check_names()
 
     from . import cli
 

@@ -1,4 +1,4 @@
-"""Flask commands: `flask --app webapp demo-data`, `workflows check`, `create-organisation`."""
+"""Flask commands: `flask --app webapp demo-data`, `programmes check`, `outbox deliver`, `create-organisation`."""
 from __future__ import annotations
 
 import click
@@ -8,17 +8,27 @@ from flask.cli import AppGroup
 from . import demo
 from .extensions import db
 
-workflows_cli = AppGroup("workflows", help="Programme definitions in workflows/.")
+programmes_cli = AppGroup("programmes", help="Programme definitions in workflows/.")
+outbox_cli = AppGroup("outbox", help="Mail and other messages waiting to leave.")
 
 
-@workflows_cli.command("check")
-def check_workflows():
+@programmes_cli.command("check")
+def check_programmes():
     """Validate every definition (start-up already did; this prints what was loaded)."""
-    for key, versions in sorted(current_app.extensions["workflows"].actions.items()):
+    for key, versions in sorted(current_app.extensions["programmes"].actions.items()):
         for year, definition in sorted(versions.items()):
             fields = sum(len(s.fields) for s in definition.sections)
             click.echo(f"ok  {key:<24} {year}: {len(definition.sections)} sections, {fields} questions, "
                        f"rounds {', '.join(r.id for r in definition.call_rounds)}")
+
+
+@outbox_cli.command("deliver")
+def deliver_outbox():
+    """Deliver what is still pending (a delivery that failed after its request is retried here)."""
+    from .core import outbox
+
+    sent = outbox.deliver(outbox.pending())
+    click.echo(f"{sent} delivered, {len(outbox.pending())} still pending.")
 
 
 @click.command("demo-data")
@@ -58,6 +68,7 @@ def create_organisation(name: str, admin_email: str, admin_name: str):
 
 
 def init_app(app: Flask) -> None:
-    app.cli.add_command(workflows_cli)
+    app.cli.add_command(programmes_cli)
+    app.cli.add_command(outbox_cli)
     app.cli.add_command(demo_data)
     app.cli.add_command(create_organisation)

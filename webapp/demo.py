@@ -3,14 +3,16 @@ projects), fictional people with addresses at example.org."""
 from __future__ import annotations
 
 from .applications import services as applications
-from .applications import sections
-from .applications.models import Application, SectionAnswer, Stage, Status
+from .applications.models import Application
 from .auth import services as accounts
 from .auth.models import Membership, Role, User
 from .extensions import db
 from .organisations.models import Organisation, OrganisationKind, School
 from .partners.models import Partner
-from .workflow import registry
+from .lifecycle import Stage, Status
+from .programmes import registry
+from .sections import services as sections
+from .sections.models import SectionAnswer
 
 DEMO_PASSWORD = "grantpath-demo"
 
@@ -131,20 +133,29 @@ def load() -> Organisation:
         db.session.flush()
         if title in THEMES:
             _write_answers(application, users[owner], THEMES[title], complete=stage != Stage.PARTNERS)
-            context = next((a for a in application.answers if a.section_key == "context"), None)
-            if context is not None:  # the form's title fields carry the application's own title
-                context.data = {**context.data, "title": title, "title_en": ENGLISH_TITLES.get(title, title)}
+            _write_titles(application, title)
     db.session.commit()
     return organisation
+
+
+def _write_titles(application: Application, title: str) -> None:
+    """The form's own title fields carry the application's title, in Swedish and English."""
+    definition = sections.definition_of(application)
+    if not definition.title_en:
+        return
+    key, english = definition.title_en.split(".")
+    row = next((a for a in application.answers if a.section_key == key), None)
+    if row is not None:
+        row.data = {**row.data, "title": title, english: ENGLISH_TITLES.get(title, title)}
 
 
 def _write_answers(application: Application, author: User, sentences: list[str], complete: bool) -> None:
     """Fills the form the way the team would: every section, or only the idea stage's."""
     definition = sections.definition_of(application)
-    orgs = sections.organisations(application)
+    orgs = sections.participants(application)
     counter = iter(range(10_000))
     for section in definition.sections:
-        if not complete and section.stage != "idea":
+        if not complete and section.stage != Stage.IDEA:
             continue
         if section.repeat and section.repeat.per == "organisation":
             data = {"items": {o.key: _values(section, sentences, counter, orgs) for o in orgs if o.confirmed}}

@@ -1,6 +1,8 @@
 """Imports every model so that SQLAlchemy (and Alembic) see the whole schema."""
-from .applications.models import Application, SectionAnswer, application_team  # noqa: F401
-from .partners.models import Partner  # noqa: F401
+from .applications.models import Application, application_team  # noqa: F401
 from .auth.models import Membership, User  # noqa: F401
 from .core.audit import AuditEvent  # noqa: F401
+from .core.outbox import OutboxMessage  # noqa: F401
 from .organisations.models import Organisation, School  # noqa: F401
+from .partners.models import Partner  # noqa: F401
+from .sections.models import ChecklistTicks, SectionAnswer, SelfAssessment  # noqa: F401

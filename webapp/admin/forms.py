@@ -9,7 +9,7 @@ from ..auth.models import Role
 from ..core.forms import LANGUAGE_CHOICES, BaseForm, options
 from ..core.i18n import current_language
 from ..organisations.models import OrganisationKind
-from ..workflow import registry
+from ..programmes import registry
 
 ROLE_LABELS = {
     Role.TEACHER: _l("Teacher"),

@@ -5,14 +5,19 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.models import Role, User
-from ..core import policy
+from ..core import access
 from ..core.forms import ActionForm
-from ..extensions import db
 from ..organisations.models import Organisation, School
 from . import services
+from .access import managed_organisation, organisation_managed_for
 from .forms import KIND_LABELS, ROLE_LABELS, InviteForm, MembershipForm, OrganisationForm, SchoolForm, UserForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def manage_organisation(view):
+    """Admin pages of the organisation the signed-in admin manages."""
+    return access.guard("organisation.manage", loader=managed_organisation)(view)
 
 
 def _attach(form, error: services.AdminError) -> None:
@@ -28,7 +33,7 @@ def _status(form) -> int:
 
 
 @bp.route("/organisation", methods=["GET", "POST"])
-@policy.manage_organisation
+@manage_organisation
 def organisation(organisation: Organisation):
     form = OrganisationForm(obj=organisation)
     if form.validate_on_submit():
@@ -41,7 +46,7 @@ def organisation(organisation: Organisation):
 
 
 @bp.get("/schools")
-@policy.manage_organisation
+@manage_organisation
 def schools(organisation: Organisation):
     return render_template("admin/schools.html", organisation=organisation, schools=services.schools(organisation))
 
@@ -54,7 +59,6 @@ def _save_school(organisation: Organisation, school: School | None):
         try:
             saved = services.save_school(current_user, organisation, school, form.data)
         except services.AdminError as error:
-            db.session.rollback()
             _attach(form, error)
         else:
             flash(_("%(name)s is saved.", name=saved.name), "success")
@@ -63,19 +67,19 @@ def _save_school(organisation: Organisation, school: School | None):
 
 
 @bp.route("/schools/new", methods=["GET", "POST"])
-@policy.manage_organisation
+@manage_organisation
 def new_school(organisation: Organisation):
     return _save_school(organisation, None)
 
 
 @bp.route("/schools/<int:school_id>", methods=["GET", "POST"])
-@policy.guard("organisation.manage", School, "school_id")
+@access.guard("organisation.manage", School, "school_id")
 def edit_school(school: School):
     return _save_school(school.organisation, school)
 
 
 @bp.get("/users")
-@policy.manage_organisation
+@manage_organisation
 def users(organisation: Organisation):
     return render_template(
         "admin/users.html", organisation=organisation, people=services.people(organisation), role_labels=ROLE_LABELS
@@ -83,14 +87,13 @@ def users(organisation: Organisation):
 
 
 @bp.route("/users/invite", methods=["GET", "POST"])
-@policy.manage_organisation
+@manage_organisation
 def invite(organisation: Organisation):
     form = InviteForm(schools=services.schools(organisation))
     if form.validate_on_submit():
         try:
             user = services.invite(current_user, organisation, form.data)
         except services.AdminError as error:
-            db.session.rollback()
             _attach(form, error)
         else:
             flash(_("%(name)s is added.", name=user.name), "success")
@@ -99,16 +102,15 @@ def invite(organisation: Organisation):
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
-@policy.guard("organisation.manage", User, "user_id")
+@access.guard("organisation.manage", User, "user_id")
 def edit_user(user: User):
-    organisation = policy.organisation_managed_for(current_user, user)
+    organisation = organisation_managed_for(current_user, user)
     form = UserForm(obj=user)
     membership_form = MembershipForm(prefix="m", schools=services.schools(organisation), formdata=None)
     if form.validate_on_submit():
         try:
             services.update_user(current_user, organisation, user, form.data)
         except services.AdminError as error:
-            db.session.rollback()
             _attach(form, error)
         else:
             flash(_("Saved."), "success")
@@ -131,15 +133,14 @@ def _user_page(organisation, user, form, membership_form):
 
 
 @bp.post("/users/<int:user_id>/roles")
-@policy.guard("organisation.manage", User, "user_id")
+@access.guard("organisation.manage", User, "user_id")
 def add_role(user: User):
-    organisation = policy.organisation_managed_for(current_user, user)
+    organisation = organisation_managed_for(current_user, user)
     membership_form = MembershipForm(prefix="m", schools=services.schools(organisation))
     if membership_form.validate_on_submit():
         try:
             services.grant_role(current_user, organisation, user, Role(membership_form.role.data), membership_form.school_id.data)
         except services.AdminError as error:
-            db.session.rollback()
             _attach(membership_form, error)
         else:
             flash(_("The role is added."), "success")
@@ -148,14 +149,13 @@ def add_role(user: User):
 
 
 @bp.post("/users/<int:user_id>/roles/<int:membership_id>/remove")
-@policy.guard("organisation.manage", User, "user_id")
+@access.guard("organisation.manage", User, "user_id")
 def remove_role(user: User, membership_id: int):
-    organisation = policy.organisation_managed_for(current_user, user)
+    organisation = organisation_managed_for(current_user, user)
     if ActionForm().validate_on_submit():
         try:
             services.remove_membership(current_user, organisation, user, membership_id)
         except services.AdminError as error:
-            db.session.rollback()
             flash(str(error), "error")
         else:
             flash(_("The role is removed."), "success")
@@ -163,9 +163,9 @@ def remove_role(user: User, membership_id: int):
 
 
 @bp.post("/users/<int:user_id>/resend-invitation")
-@policy.guard("organisation.manage", User, "user_id")
+@access.guard("organisation.manage", User, "user_id")
 def resend_invitation(user: User):
-    organisation = policy.organisation_managed_for(current_user, user)
+    organisation = organisation_managed_for(current_user, user)
     if ActionForm().validate_on_submit():
         try:
             services.resend_invitation(current_user, organisation, user)
@@ -177,6 +177,6 @@ def resend_invitation(user: User):
 
 
 @bp.get("/audit")
-@policy.manage_organisation
+@manage_organisation
 def audit_log(organisation: Organisation):
     return render_template("admin/audit.html", organisation=organisation, events=services.audit_events(organisation))

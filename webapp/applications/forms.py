@@ -1,12 +1,12 @@
+"""The forms of the application record: start one, and edit its title, programme, school and team."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, HiddenField, IntegerField, RadioField, SelectField, StringField, ValidationError
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms import BooleanField, HiddenField, SelectField, StringField, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length
 
 from ..core.forms import BaseForm, CheckboxListField, options, submitted_version
 from ..core.i18n import current_language, format_moment
-from ..workflow import registry
 
 
 def call_choices(action_rounds, keep: str | None = None) -> list:
@@ -79,42 +79,3 @@ class EditApplicationForm(ApplicationForm):
     def expected_version(self) -> int:
         version = submitted_version(self.version.data)
         return -1 if version is None else version
-
-
-class ScoreForm(BaseForm):
-    """The team's own scores per award criterion, built from the definition's scoring."""
-
-    version = HiddenField()
-
-    @classmethod
-    def for_definition(cls, definition, **kwargs):
-        fields = {
-            c.key: IntegerField(
-                _l("Your score (0–%(max)d)", max=c.max_points),
-                validators=[Optional(), NumberRange(0, c.max_points, message=_l("Give 0 to %(max)d points.", max=c.max_points))],
-                render_kw={"inputmode": "numeric"},
-            )
-            for c in definition.scoring.criteria
-        }
-        return type("DefinitionScoreForm", (cls,), fields)(**kwargs)
-
-
-class ChooserForm(BaseForm):
-    """The guided chooser's questions (workflows/chooser.yaml); a GET form, so without CSRF."""
-
-    class Meta:
-        csrf = False
-
-    @classmethod
-    def build(cls, args):
-        language = current_language()
-        fields = {
-            q.key: RadioField(
-                q.label.get(language),
-                choices=options((c.value, c.label.get(language)) for c in q.choices),
-                validators=[InputRequired(_l("Choose one answer."))],
-                description=q.help.get(language) if q.help else "",
-            )
-            for q in registry.chooser().questions
-        }
-        return type("ChooserQuestions", (cls,), fields)(formdata=args or None)

@@ -4,14 +4,20 @@ from flask import Blueprint, current_app, flash, make_response, redirect, render
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from ..core import policy
+from ..core import access
 from ..core.forms import ActionForm
 from ..core.web import safe_next
-from ..extensions import limiter
+from ..extensions import db, limiter, login_manager
 from . import services
 from .forms import ChoosePasswordForm, ProfileForm, ResetRequestForm, SignInForm
+from .models import User
 
 bp = Blueprint("auth", __name__)
+
+@login_manager.user_loader
+def load_user(user_id: str):
+    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
 
 DEMO_ACCOUNTS = ("teacher@example.org", "principal@example.org", "coordinator@example.org", "admin@example.org")
 
@@ -38,7 +44,7 @@ def _demo_accounts():
 @bp.route("/sign-in", methods=["GET", "POST"])
 @limiter.limit(_signin_limits, methods=["POST"], on_breach=_throttled_response)
 @limiter.limit(_signin_limits, methods=["POST"], key_func=_email_key, on_breach=_throttled_response)
-@policy.public
+@access.public
 def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
@@ -55,7 +61,7 @@ def sign_in():
 
 
 @bp.post("/sign-out")
-@policy.public
+@access.public
 def sign_out():
     form = ActionForm()
     if form.validate_on_submit():
@@ -67,7 +73,7 @@ def sign_out():
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @limiter.limit(_signin_limits, methods=["POST"])
-@policy.public
+@access.public
 def forgot_password():
     form = ResetRequestForm()
     if form.validate_on_submit():
@@ -92,19 +98,19 @@ def _choose_password(token: str, purpose: str, template: str, done_message: str)
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
-@policy.public
+@access.public
 def reset_password(token: str):
     return _choose_password(token, services.RESET, "auth/reset.html", _("Your new password is saved."))
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
-@policy.public
+@access.public
 def accept_invitation(token: str):
     return _choose_password(token, services.INVITATION, "auth/invitation.html", _("Welcome to Grantpath!"))
 
 
 @bp.route("/account", methods=["GET", "POST"])
-@policy.signed_in
+@access.signed_in
 def account():
     form = ProfileForm(obj=current_user)
     password_form = ChoosePasswordForm(prefix="pw")

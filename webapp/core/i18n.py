@@ -8,7 +8,7 @@ from babel.numbers import format_decimal as babel_format_decimal
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
 from flask import current_app, has_request_context, session
-from flask_babel import get_locale, lazy_gettext
+from flask_babel import get_locale
 from flask_login import current_user
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -58,18 +58,6 @@ def format_day(day: date | datetime | None) -> str:
     if isinstance(day, datetime):
         day = day.astimezone(STOCKHOLM).date()
     return babel_format_date(day, "long", locale=current_language())
-
-
-#: How each time zone a call states its deadline in is named beside the time.
-ZONE_LABELS = {"Europe/Brussels": lazy_gettext("%(moment)s (Brussels)"), "CET": lazy_gettext("%(moment)s CET")}
-
-
-def format_in_zone(moment: datetime | None, zone: str = "Europe/Brussels") -> str:
-    """The deadline as the call states it, e.g. "5 mars 2026 kl. 12.00 (Bryssel)"."""
-    if moment is None:
-        return ""
-    label = ZONE_LABELS.get(zone, lazy_gettext("%(moment)s (%(zone)s)"))
-    return str(label) % {"moment": format_moment(moment, ZoneInfo(zone)), "zone": zone}
 
 
 def days_until(moment: datetime | None, today: date | None = None) -> int | None:

@@ -1,5 +1,6 @@
-"""Outgoing mail. Backends: "smtp" (MAIL_SERVER set), "log" (development: the message goes to the
-log) and "memory" (tests: collected in app.extensions["mail_outbox"])."""
+"""Outgoing mail, through the outbox: `send()` only enqueues; the "mail" handler delivers after the
+commit. Backends: "smtp" (MAIL_SERVER set), "log" (development: the message goes to the log) and
+"memory" (tests: collected in app.extensions["mail_outbox"])."""
 from __future__ import annotations
 
 import logging
@@ -8,16 +9,23 @@ from email.message import EmailMessage
 
 from flask import current_app
 
+from . import outbox
+
 log = logging.getLogger("grantpath.mail")
 
 
 def send(to: str, subject: str, body: str) -> None:
+    outbox.enqueue("mail", {"to": to, "subject": subject, "body": body})
+
+
+@outbox.handler("mail")
+def deliver(payload: dict) -> None:
     config = current_app.config
     message = EmailMessage()
     message["From"] = config["MAIL_FROM"]
-    message["To"] = to
-    message["Subject"] = subject
-    message.set_content(body)
+    message["To"] = payload["to"]
+    message["Subject"] = payload["subject"]
+    message.set_content(payload["body"])
     backend = config.get("MAIL_BACKEND") or ("smtp" if config["MAIL_SERVER"] else "log")
     if backend == "memory":
         current_app.extensions.setdefault("mail_outbox", []).append(message)

@@ -1,10 +1,16 @@
-"""Mixins and column types shared by the feature models."""
+"""Column types, mixins and the guarded write shared by the feature models."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import datetime, timezone
 
 from sqlalchemy import DateTime, TypeDecorator
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..extensions import db
+from .errors import Conflict
 
 
 def utcnow() -> datetime:
@@ -35,3 +41,17 @@ class UTCDateTime(TypeDecorator):
 class TimestampMixin:
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+@contextmanager
+def versioned_write(*objects):
+    """Runs a block of writes in a savepoint. When a concurrent writer got there first (a version
+    counter that no longer matches, or a unique row someone else just created), only this block is
+    undone, the given objects are reloaded on their next use, and Conflict is raised."""
+    try:
+        with db.session.begin_nested():
+            yield
+    except (StaleDataError, IntegrityError):
+        for obj in objects:
+            db.session.expire(obj)
+        raise Conflict() from None

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, has_request_context, redirect, render_template, request, session, url_for
+from flask import Blueprint, Flask, has_request_context, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from wtforms import HiddenField, SelectField
 
 from ..extensions import db, login_manager
-from ..workflow.rules import count_characters
-from . import i18n, policy
+from . import access, i18n, outbox
+from .errors import NotAllowed
 from .forms import LANGUAGE_CHOICES, BaseForm, options
 
 bp = Blueprint("core", __name__)
@@ -33,7 +33,7 @@ def safe_next(target: str | None, fallback: str) -> str:
 
 
 @bp.post("/language")
-@policy.public
+@access.public
 def switch_language():
     form = LanguageForm()
     if form.validate_on_submit():
@@ -43,15 +43,18 @@ def switch_language():
     return redirect(safe_next(form.next.data, url_for("home.index")))
 
 
-@login_manager.user_loader
-def load_user(user_id: str):
-    from ..auth.models import User
-
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
-
-
 def _error(code: int, title, message):
-    return render_template("errors/error.html", code=code, title=title, message=message), code
+    if request.headers.get("X-Autosave") == "1":  # the editor's background saves read JSON
+        return jsonify(status="refused", message=str(message)), code
+    return render_template("errors/error.html", code=code, title=title, message=message, back=_back_link()), code
+
+
+def _back_link() -> str:
+    """The page the user came from, if it is one of ours: a refusal offers the way back."""
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc != request.host or not referrer.path.startswith("/"):
+        return ""
+    return referrer.path + (f"?{referrer.query}" if referrer.query else "")
 
 
 def init_app(app: Flask) -> None:
@@ -62,10 +65,14 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def commit_and_harden(response):
+        """The request boundary: one commit for a successful request, one rollback otherwise; the
+        outbox is delivered only after the commit."""
         if response.status_code < 400:
             db.session.commit()
+            outbox.deliver_after_request()
         else:
             db.session.rollback()
+            outbox.forget_after_rollback()
         headers = response.headers
         headers.setdefault(
             "Content-Security-Policy",
@@ -92,6 +99,10 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(403)
     def forbidden(exc):
         return _error(403, _l("Not allowed"), _l("Your role does not allow this. Ask your school's principal or your organisation's administrator."))
+
+    @app.errorhandler(NotAllowed)
+    def not_allowed(exc):
+        return _error(exc.status, _l("Not possible"), exc.decision.reason)
 
     @app.errorhandler(404)
     def not_found(exc):
@@ -121,7 +132,7 @@ def init_app(app: Flask) -> None:
         if not has_request_context():  # PDFs are rendered from plain values, without page chrome
             return {"current_language": i18n.current_language()}
         return {
-            "allowed": policy.allowed,
+            "can": access.can,
             "language_form": LanguageForm(formdata=None, next=request.full_path.rstrip("?"), language=i18n.current_language()),
             "current_language": i18n.current_language(),
         }
@@ -129,7 +140,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.add_template_filter(i18n.format_moment, "moment")
     app.add_template_filter(i18n.format_day, "day")
-    app.add_template_filter(i18n.format_in_zone, "in_zone")
     app.add_template_global(i18n.days_until, "days_until")
-    app.add_template_global(count_characters, "count_characters")
     app.add_template_filter(i18n.format_number, "thousands")

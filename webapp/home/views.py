@@ -3,37 +3,30 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 
-from ..applications import services as applications
-from ..auth.models import Role
-from ..core import policy
+from ..admin.access import managed_organisation
+from ..applications import queries
+from ..applications.models import Application
+from ..core import access
+from ..lifecycle import STATES
 
 bp = Blueprint("home", __name__)
 
 
 @bp.get("/")
-@policy.public
+@access.public
 def index():
-    """One start page; each role the user holds adds its own section."""
+    """One start page; each part the user's roles allow adds its own section."""
     if not current_user.is_authenticated:
         return redirect(url_for("auth.sign_in"))
-    roles = current_user.roles
-    context = {"roles": roles, "can_create": bool(current_user.school_ids(Role.TEACHER, Role.PRINCIPAL))}
-    if Role.TEACHER in roles or Role.PRINCIPAL in roles:
-        context["mine"] = applications.written_by(current_user)
-    if Role.PRINCIPAL in roles:
-        context["awaiting"] = applications.awaiting_decision(current_user)
-    if Role.COORDINATOR in roles or Role.ADMIN in roles:
-        context["overview"] = applications.visible(current_user)
-        context["by_stage"] = applications.counts_by(current_user, applications.Application.stage)
-        context["by_status"] = applications.counts_by(current_user, applications.Application.status)
-    if Role.ADMIN in roles:
-        context["organisation"] = policy.managed_organisation(current_user)
-    return render_template(
-        "home/index.html",
-        steps_of=applications.stage_steps,
-        next_step_of=applications.next_step,
-        counts_down=applications.counts_down,
-        status_labels=applications.STATUS_LABELS,
-        stage_labels=applications.STAGE_LABELS,
-        **context,
-    )
+    context = {"can_create": bool(access.can("application.create")), "has_role": bool(current_user.memberships)}
+    if access.can("application.create"):
+        context["mine"] = queries.rows(queries.written_by(current_user))
+    if access.can("applications.decide_any"):
+        context["awaiting"] = queries.rows(queries.awaiting_decision(current_user))
+    if access.can("applications.overview"):
+        context["overview"] = queries.rows(queries.visible(current_user))
+        context["by_stage"] = queries.counts_by(current_user, Application.stage)
+        context["by_status"] = queries.counts_by(current_user, Application.status)
+    if access.can("organisation.manage_any"):
+        context["organisation"] = managed_organisation(current_user)
+    return render_template("home/index.html", states=STATES, **context)

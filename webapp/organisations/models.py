@@ -27,6 +27,10 @@ class Organisation(TimestampMixin, db.Model):
         back_populates="organisation", order_by="School.name", cascade="all, delete-orphan"
     )
 
+    @property
+    def organisation_ids(self) -> set[int]:
+        return {self.id}
+
     def __repr__(self) -> str:
         return f"<Organisation {self.id} {self.name!r}>"
 
@@ -43,6 +47,10 @@ class School(TimestampMixin, db.Model):
     address: Mapped[str] = mapped_column(String(300), default="")
 
     organisation: Mapped[Organisation] = relationship(back_populates="schools")
+
+    @property
+    def organisation_ids(self) -> set[int]:
+        return {self.organisation_id}
 
     def __repr__(self) -> str:
         return f"<School {self.id} {self.name!r}>"

@@ -1,29 +1,21 @@
-"""Partners of an application: the pipeline from identified to confirmed."""
+"""Partners of an application: the pipeline from identified to confirmed. Services raise Conflict
+and never commit; the request boundary does."""
 from __future__ import annotations
-
-from flask import abort
-from sqlalchemy.orm.exc import StaleDataError
 
 from ..applications.models import Application
 from ..auth.models import User
 from ..core import audit
+from ..core.errors import Conflict
+from ..core.models import versioned_write
 from ..extensions import db
 from .models import Partner, PartnerStatus
 
 FIELDS = ("name", "country", "city", "oid", "contact_name", "contact_email", "status", "notes")
 
 
-class PartnerConflict(Exception):
-    def __init__(self, current: Partner):
-        super().__init__("partner conflict")
-        self.current = current
-
-
-def partner_of(application: Application, partner_id: int) -> Partner:
+def partner_of(application: Application, partner_id: int) -> Partner | None:
     partner = db.session.get(Partner, partner_id)
-    if partner is None or partner.application_id != application.id:
-        abort(404)
-    return partner
+    return partner if partner is not None and partner.application_id == application.id else None
 
 
 def by_status(application: Application) -> dict[str, list[Partner]]:
@@ -34,26 +26,29 @@ def by_status(application: Application) -> dict[str, list[Partner]]:
 
 
 def save(user: User, application: Application, partner: Partner | None, data: dict, expected_version: int | None) -> Partner:
+    """Creates a partner, or changes one if nobody saved it since the form was loaded."""
     creating = partner is None
     if not creating and expected_version != partner.version:  # None (not posted) is a conflict too
-        raise PartnerConflict(partner)
+        raise Conflict(partner)
     before = None if creating else audit.snapshot(partner, FIELDS)
-    if creating:
-        partner = Partner(application=application)
-        db.session.add(partner)
-    for field in FIELDS:
-        value = data.get(field)
-        setattr(partner, field, (value or None) if field == "oid" else (value or ""))
     try:
-        db.session.flush()
-    except StaleDataError:
-        db.session.rollback()
-        raise PartnerConflict(db.session.get(Partner, partner.id)) from None
+        with versioned_write(*([] if creating else [partner])):
+            if creating:
+                partner = Partner(application_id=application.id)
+                db.session.add(partner)
+            for field in FIELDS:
+                value = data.get(field)
+                setattr(partner, field, (value or None) if field == "oid" else (value or ""))
+    except Conflict:
+        raise Conflict(partner) from None
+    db.session.expire(application, ["partners"])
     audit.record(user, "partner.created" if creating else "partner.updated", application,
-                 application.school.organisation_id, before, audit.snapshot(partner, FIELDS))
+                 application.organisation_id, before, audit.snapshot(partner, FIELDS))
     return partner
 
 
 def remove(user: User, application: Application, partner: Partner) -> None:
-    audit.record(user, "partner.removed", application, application.school.organisation_id, audit.snapshot(partner, FIELDS), None)
+    audit.record(user, "partner.removed", application, application.organisation_id, audit.snapshot(partner, FIELDS), None)
     db.session.delete(partner)
+    db.session.flush()
+    db.session.expire(application, ["partners"])

@@ -1,13 +1,16 @@
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..applications import sections
 from ..applications.models import Application
-from ..core import policy
+from ..core import access
+from ..core.errors import Conflict
 from ..core.forms import ActionForm, submitted_version
+from ..lifecycle import STAGES, Stage
+from ..programmes import registry
+from ..sections import services as sections
 from . import services
 from .forms import STATUS_LABELS, PartnerForm
 from .models import PartnerStatus
@@ -15,21 +18,28 @@ from .models import PartnerStatus
 bp = Blueprint("partners", __name__, url_prefix="/applications/<int:application_id>/partners")
 
 
+def _partner(application: Application, partner_id: int):
+    return services.partner_of(application, partner_id) or abort(404)
+
+
 @bp.get("/")
-@policy.guard("application.view", Application, "application_id")
+@access.guard("application.view", Application, "application_id")
 def index(application: Application):
     report = sections.report(application)
+    definition = report.definition if report else None
     return render_template(
         "partners/index.html",
         application=application,
         columns=services.by_status(application),
         status_labels=STATUS_LABELS,
         statuses=list(PartnerStatus),
-        stage=report.stage("partners") if report else None,
-        definition=report.definition if report else None,
-        eligible=sections.eligible_countries(report.definition) if report else set(),
+        problems=report.stage("partners").problems if report else [],
+        definition=definition,
+        eligible=sections.eligible_countries(definition) if definition else set(),
+        programme=registry.programme(definition.programme) if definition else None,
+        editing=access.can("application.edit_content", application),
+        partner_stage=STAGES[Stage.PARTNERS],
         action_form=ActionForm(),
-        letter_label=_("Letter of intent (PDF)") if report and report.definition.programme == "nordplus_junior" else _("Mandate (PDF)"),
     )
 
 
@@ -41,7 +51,7 @@ def _save(application: Application, partner):
     if form.validate_on_submit():
         try:
             saved = services.save(current_user, application, partner, form.data, submitted_version(form.loaded_version.data))
-        except services.PartnerConflict as exc:
+        except Conflict as exc:
             conflict = exc.current
             form.loaded_version.data = conflict.version
         else:
@@ -53,21 +63,21 @@ def _save(application: Application, partner):
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@policy.guard("application.edit", Application, "application_id")
+@access.guard("application.edit_content", Application, "application_id")
 def create(application: Application):
     return _save(application, None)
 
 
 @bp.route("/<int:partner_id>", methods=["GET", "POST"])
-@policy.guard("application.edit", Application, "application_id")
+@access.guard("application.edit_content", Application, "application_id")
 def edit(application: Application, partner_id: int):
-    return _save(application, services.partner_of(application, partner_id))
+    return _save(application, _partner(application, partner_id))
 
 
 @bp.post("/<int:partner_id>/remove")
-@policy.guard("application.edit", Application, "application_id")
+@access.guard("application.edit_content", Application, "application_id")
 def remove(application: Application, partner_id: int):
-    partner = services.partner_of(application, partner_id)
+    partner = _partner(application, partner_id)
     if ActionForm().validate_on_submit():
         services.remove(current_user, application, partner)
         flash(_("%(name)s is removed from the application.", name=partner.name), "success")

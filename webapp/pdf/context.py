@@ -8,17 +8,14 @@ from babel import Locale
 from dateutil.relativedelta import relativedelta
 from flask_babel import force_locale, gettext
 
-from ..applications import sections, services
-from ..applications.models import Application, Status
-from ..core.i18n import current_language, format_day, format_in_zone, format_moment
+from ..applications.models import Application
+from ..applications.presenters import state_of
+from ..core.i18n import current_language, format_day, format_moment
 from ..partners.forms import STATUS_LABELS
 from ..partners.models import Partner
-from ..workflow import rules
-
-#: From submission on, the document is what was sent: no "draft" watermark.
-FINAL_STATUSES = (Status.SUBMITTED, Status.GRANTED, Status.REJECTED, Status.REPORTING, Status.CLOSED)
-
-PROGRAMME_NAMES = {"erasmus_plus": "Erasmus+", "nordplus_junior": "Nordplus Junior"}
+from ..programmes import registry, rules
+from ..sections import services as sections
+from ..sections.presenters import display_value
 
 
 def _country(code: str, language: str) -> str:
@@ -49,7 +46,7 @@ def _partner(partner: Partner, language: str) -> dict:
     }
 
 
-def _sections(definition, answers: dict, organisations, report) -> list[dict]:
+def _sections(definition, answers: dict, participants, report) -> list[dict]:
     language = current_language()
     result = []
     for section in definition.sections:
@@ -57,7 +54,7 @@ def _sections(definition, answers: dict, organisations, report) -> list[dict]:
             continue
         data = answers.get(section.key, {})
         if section.repeat:
-            items = [(heading, values) for _, heading, values in rules.repeat_items(section, data, organisations)]
+            items = [(heading, values) for _, heading, values in rules.repeat_items(section, data, participants)]
         else:
             items = [(None, data)]
         result.append({
@@ -66,19 +63,19 @@ def _sections(definition, answers: dict, organisations, report) -> list[dict]:
             "form_ref": section.form_ref,
             "state": report.sections[section.key].state,
             "items": [
-                {"heading": heading, "fields": [_field(f, values, organisations) for f in section.fields if rules.is_visible(f, values)]}
+                {"heading": heading, "fields": [_field(f, values, participants) for f in section.fields if rules.is_visible(f, values)]}
                 for heading, values in items
             ],
         })
     return result
 
 
-def _field(fdef, values: dict, organisations) -> dict:
+def _field(fdef, values: dict, participants) -> dict:
     value = values.get(fdef.key)
     count = rules.count_characters(value) if fdef.is_text else None
     return {
         "label": fdef.label.get(current_language()),
-        "value": services.display_value(fdef, value, organisations),
+        "value": display_value(fdef, value, participants),
         "text": fdef.type == "textarea",
         "count": count,
         "limit": fdef.max_chars,
@@ -87,24 +84,27 @@ def _field(fdef, values: dict, organisations) -> dict:
 
 
 def _timeline(definition, answers: dict, application: Application) -> list[dict]:
-    """Start and end of the project, every dated activity or work package, and the deadline."""
+    """Start and end of the project, every dated activity, and the deadline: where each date sits in
+    the answers is the definition's `timeline` mapping."""
     entries = []
-    context = answers.get("context", {})
-    start = _date(context.get("start_date"))
+    timeline = definition.timeline
+    start = _date(definition.answer(answers, timeline.start)) if timeline else None
     if start:
         entries.append((start, gettext("Project starts")))
-        months = context.get("duration_months")
+        months = definition.answer(answers, timeline.duration_months)
         if isinstance(months, (int, float)) and months > 0:
             entries.append((start + relativedelta(months=int(months), days=-1), gettext("Project ends")))
-    for section in definition.sections:
-        if not (section.repeat and section.repeat.per == "free" and section.field("start_date")):
-            continue
-        for index, item in enumerate(answers.get(section.key, {}).get("items") or []):
-            begin = _date((item or {}).get("start_date"))
+    for dated in timeline.dated_items if timeline else []:
+        section = definition.section(dated.section)
+        items = (answers.get(dated.section) or {}).get("items")
+        for index, item in enumerate(items if isinstance(items, list) else []):
+            item = item or {}
+            begin = _date(item.get(dated.start))
             if begin is None:
                 continue
-            name = (item.get("title") or f"{section.repeat.item_label.get(current_language())} {index + 1}").strip()
-            finish = _date(item.get("end_date"))
+            title = item.get(dated.title) if dated.title else None
+            name = (title or f"{section.repeat.item_label.get(current_language())} {index + 1}").strip()
+            finish = _date(item.get(dated.end)) if dated.end else None
             label = name + (f" – {format_day(finish)}" if finish and finish != begin else "")
             entries.append((begin, label))
     if application.deadline:
@@ -132,8 +132,9 @@ def dossier(application: Application, language: str) -> dict:
     with force_locale(language):
         report = sections.report(application)
         definition = report.definition
+        state = state_of(application)
         answers = sections.answers(application)
-        organisations = sections.organisations(application)
+        participants = sections.participants(application)
         call_round = definition.call_round(application.call_round)
         ticks = sections.checklist_ticks(application)
         return {
@@ -141,18 +142,18 @@ def dossier(application: Application, language: str) -> dict:
             "title": application.title,
             "action_key": definition.key,
             "action_name": definition.name.get(language),
-            "programme": PROGRAMME_NAMES[definition.programme],
+            "programme": registry.programme(definition.programme).name,
             "national_agency": definition.national_agency,
             "call_round": call_round.label.get(language) if call_round else application.call_round,
             "deadline": format_moment(application.deadline),
-            "deadline_official": format_in_zone(application.deadline, call_round.timezone if call_round else "Europe/Brussels"),
+            "deadline_official": registry.deadline_text(application.deadline, call_round),
             "deadline_confirmed": bool(call_round and call_round.confirmed),
-            "status": str(services.STATUS_LABELS[Status(application.status)]),
-            "draft": application.status not in FINAL_STATUSES,
+            "status": str(state.label),
+            "draft": not state.sent,
             "applicant": _school(application, language),
             "team": [u.name for u in application.team],
             "partners": [_partner(p, language) for p in application.partners],
-            "sections": _sections(definition, answers, organisations, report),
+            "sections": _sections(definition, answers, participants, report),
             "timeline": _timeline(definition, answers, application),
             "self_assessment": _self_assessment(definition, application, report),
             "checklist": [{"label": i.label.get(language), "done": bool(ticks.get(i.key))} for i in definition.checklist],
@@ -169,12 +170,12 @@ def letter(application: Application, partner: Partner, language: str) -> dict:
         answers = sections.answers(application)
         return {
             "language": language,
-            "kind": "letter_of_intent" if definition.programme == "nordplus_junior" else "mandate",
+            "kind": registry.programme(definition.programme).partner_document,
             "title": application.title,
-            "title_en": answers.get("context", {}).get("title_en") or "",
+            "title_en": definition.answer(answers, definition.title_en) or "",
             "action_key": definition.key,
             "action_name": definition.name.get(language),
-            "programme": PROGRAMME_NAMES[definition.programme],
+            "programme": registry.programme(definition.programme).name,
             "national_agency": definition.national_agency,
             "call_round": call_round.label.get(language) if call_round else application.call_round,
             "applicant": _school(application, language),

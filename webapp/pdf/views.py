@@ -4,10 +4,10 @@ import re
 import unicodedata
 from urllib.parse import quote
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, abort, request
 
 from ..applications.models import Application
-from ..core import policy
+from ..core import access
 from ..core.i18n import current_language
 from ..core.models import utcnow
 from ..partners import services as partner_services
@@ -37,7 +37,7 @@ def _language() -> str:
 
 
 @bp.get("/dossier.pdf")
-@policy.guard("application.view", Application, "application_id")
+@access.guard("application.view", Application, "application_id")
 def dossier(application: Application):
     language = _language()
     data = render.pdf("pdf/dossier.html", context.dossier(application, language), language,
@@ -46,9 +46,9 @@ def dossier(application: Application):
 
 
 @bp.get("/partners/<int:partner_id>/letter.pdf")
-@policy.guard("application.view", Application, "application_id")
+@access.guard("application.view", Application, "application_id")
 def partner_letter(application: Application, partner_id: int):
-    partner = partner_services.partner_of(application, partner_id)
+    partner = partner_services.partner_of(application, partner_id) or abort(404)
     language = _language()
     data = render.pdf("pdf/letter.html", context.letter(application, partner, language), language,
                       stamp={"generated": utcnow()})

@@ -1,0 +1,211 @@
+"""PDF dossiers and partner letters: content, order, watermark, access, filenames, cache, and the
+fetcher that keeps WeasyPrint away from files and the network."""
+import io
+import socket
+import threading
+
+import pytest
+from pypdf import PdfReader
+
+from webapp.sections import services as sections
+from webapp.lifecycle import Status
+from webapp.auth.models import Role
+from webapp.partners.models import PartnerStatus
+from webapp.pdf import render
+
+
+@pytest.fixture(autouse=True)
+def _pdf_cache(app, tmp_path):
+    app.config["PDF_CACHE_DIR"] = str(tmp_path / "pdf-cache")
+    yield
+    app.config.pop("PDF_CACHE_DIR", None)
+
+
+def text_of(data: bytes) -> tuple[str, PdfReader]:
+    reader = PdfReader(io.BytesIO(data))
+    return "\n".join(page.extract_text() for page in reader.pages), reader
+
+
+@pytest.fixture
+def ka220(make, db):
+    application = make.application(action_key="KA220-SCH", call_round="2027-R1", title="YEPSA 2 – unga européer")
+    application.school.oid = "E10234567"
+    for name, country in (("Gymnázium Praha", "CZ"), ("Gymnasium Wolfsburg", "DE")):
+        make.partner(application, name=name, country=country)
+    owner = application.owner
+    sections.save_section(owner, application, "context", {"title": "YEPSA 2", "start_date": "2027-09-01", "duration_months": 24}, 0)
+    sections.save_section(owner, application, "summary", {"objectives": "Eleverna arbetar med de globala målen."}, 0)
+    sections.save_section(owner, application, "impact", {"assessment": "Enkäter före och efter."}, 0)
+    sections.save_section(owner, application, "work_packages", {"items": [{"title": "Lokala förändringsprojekt", "grant": 80000}]}, 0)
+    sections.save_scores(owner, application, {"relevance": 20, "design": 25}, 0)
+    db.session.commit()
+    return application
+
+
+def test_dossier_has_the_cover_sections_in_order_and_the_watermark(login, ka220):
+    response = login(ka220.owner).get(f"/applications/{ka220.id}/dossier.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    text, reader = text_of(response.data)
+    assert len(reader.pages) >= 5
+    cover = reader.pages[0].extract_text()
+    for expected in ("YEPSA 2 – unga européer", "KA220-SCH", "Samarbetspartnerskap inom skolväsendet",
+                     "Första omgången 2027 (preliminär)", "4 mars 2027 kl. 12.00", "E10234567",
+                     "Gymnázium Praha (Tjeckien)", "Gymnasium Wolfsburg (Tyskland)"):
+        assert expected in cover, expected
+    # Sections in the official form's order (form-structures.md §2), then the dossier's own parts.
+    titles = ["Sammanhang", "Sammanfattning av projektet", "De deltagande organisationerna", "Prioriteringar och ämnen",
+              "Projektbeskrivning", "Behovsanalys i ansökan", "Partnerskap och samarbete", "Effekter",
+              "Arbetspaket 1: Projektledning", "Arbetspaket\n", "Partner\n", "Tidslinje", "Självskattning", "Checklista"]
+    positions = [text.index(t, text.index("Sammanhang")) for t in titles]
+    assert positions == sorted(positions)
+    assert "Eleverna arbetar med de globala målen." in text and "Lokala förändringsprojekt" in text
+    assert "1 september 2027" in text and "31 augusti 2029" in text  # timeline: start plus 24 months
+    assert all("UTKAST" in page.extract_text() for page in reader.pages)
+    assert f"Sida 1 av {len(reader.pages)}" in cover
+    assert "Skapad " in cover
+
+
+def test_dossier_in_english_on_request(login, ka220):
+    text, _ = text_of(login(ka220.owner).get(f"/applications/{ka220.id}/dossier.pdf?lang=en").data)
+    assert "Cooperation partnerships in school education" in text and "DRAFT" in text and "Page 1 of" in text
+    assert "4 March 2027, 12:00" in text
+
+
+def test_no_watermark_once_submitted(login, ka220, db):
+    ka220.status = Status.SUBMITTED
+    db.session.commit()
+    text, reader = text_of(login(ka220.owner).get(f"/applications/{ka220.id}/dossier.pdf").data)
+    assert "UTKAST" not in text and "DRAFT" not in text
+
+
+def test_download_is_an_attachment_named_after_the_title(login, ka220):
+    response = login(ka220.owner).get(f"/applications/{ka220.id}/dossier.pdf")
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.startswith('attachment; filename="YEPSA-2-unga-europeer.pdf"')
+    assert "filename*=UTF-8''YEPSA%202%20%E2%80%93%20unga%20europ%C3%A9er.pdf" in disposition
+
+
+def test_only_readers_of_the_application_may_download(login, ka220, make):
+    other_school = make.school(ka220.school.organisation)
+    assert login(make.user(Role.TEACHER, school=other_school)).get(f"/applications/{ka220.id}/dossier.pdf").status_code == 403
+    assert login(make.user(Role.TEACHER)).get(f"/applications/{ka220.id}/dossier.pdf").status_code == 404
+    coordinator = make.user(Role.COORDINATOR, organisation=ka220.school.organisation)
+    assert login(coordinator).get(f"/applications/{ka220.id}/dossier.pdf").status_code == 200
+
+
+def test_partner_letters(login, make, db):
+    nordplus = make.application(action_key="NPJ-MOBILITY", call_round="2027-R1", title="Läsglädje")
+    partner = make.partner(nordplus, name="Valmieras Valsts ģimnāzija", country="LV", contact_name="Ilze Kalniņa")
+    client = login(nordplus.owner)
+    text, reader = text_of(client.get(f"/applications/{nordplus.id}/partners/{partner.id}/letter.pdf").data)
+    assert len(reader.pages) == 1
+    assert "Avsiktsförklaring" in text and "Valmieras Valsts ģimnāzija" in text and "Ilze Kalniņa" in text
+    assert "Behörig företrädare" in text and "Läsglädje" in text
+    english, _ = text_of(client.get(f"/applications/{nordplus.id}/partners/{partner.id}/letter.pdf?lang=en").data)
+    assert "Letter of intent" in english and "Legal representative" in english
+    erasmus = make.application(action_key="KA210-SCH", call_round="2027-R1")
+    italian = make.partner(erasmus, name="Liceo Sportivo Bologna", country="IT")
+    mandate, _ = text_of(login(erasmus.owner).get(f"/applications/{erasmus.id}/partners/{italian.id}/letter.pdf?lang=en").data)
+    assert "Mandate" in mandate and "authorise" in mandate and "Liceo Sportivo Bologna" in mandate
+    # A partner of another application is not reachable through this one.
+    assert client.get(f"/applications/{nordplus.id}/partners/{italian.id}/letter.pdf").status_code == 404
+
+
+def test_cache_serves_an_unchanged_application_and_any_change_renders_anew(login, ka220, db, monkeypatch):
+    client = login(ka220.owner)
+    renders = []
+    real = render.html_to_pdf
+    monkeypatch.setattr(render, "html_to_pdf", lambda html: renders.append(1) or real(html))
+    first = client.get(f"/applications/{ka220.id}/dossier.pdf").data
+    again = client.get(f"/applications/{ka220.id}/dossier.pdf").data
+    assert len(renders) == 1 and first == again
+    sections.save_section(ka220.owner, ka220, "impact", {"assessment": "Ny text."}, 1)
+    db.session.commit()
+    changed = client.get(f"/applications/{ka220.id}/dossier.pdf").data
+    assert len(renders) == 2 and "Ny text." in text_of(changed)[0]
+    make_partner_change = ka220.partners[0]
+    make_partner_change.status = PartnerStatus.INTERESTED
+    db.session.commit()
+    client.get(f"/applications/{ka220.id}/dossier.pdf")
+    assert len(renders) == 3
+
+
+# --- Security: user text is text, and WeasyPrint fetches nothing of its own -----------------------
+
+class Listener:
+    """A TCP listener on 127.0.0.1 that records every connection attempt."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(5)
+        self.sock.settimeout(0.2)
+        self.hits = 0
+        self.running = True
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.sock.getsockname()[1]}/probe.png"
+
+    def _serve(self):
+        while self.running:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.hits += 1
+            conn.close()
+
+    def close(self):
+        self.running = False
+        self.thread.join(timeout=2)
+        self.sock.close()
+
+
+@pytest.fixture
+def listener():
+    server = Listener()
+    yield server
+    server.close()
+
+
+def test_hostile_answers_fetch_nothing_and_embed_nothing(login, make, db, listener, caplog):
+    application = make.application(title='<img src="file:///etc/passwd">')
+    hostile = (f'<img src="file:///etc/passwd"> <link rel="attachment" href="file:///etc/passwd"> '
+               f'<img src="{listener.url}"> <style>@import url({listener.url});</style> <b>bold?</b>')
+    sections.save_section(application.owner, application, "description", {"objectives": hostile, "motivation": listener.url}, 0)
+    make.partner(application, name=f'<a rel="attachment" href="{listener.url}">x</a>')
+    db.session.commit()
+    data = login(application.owner).get(f"/applications/{application.id}/dossier.pdf").data
+    text, reader = text_of(data)
+    assert listener.hits == 0
+    assert '<img src="file:///etc/passwd">' in text  # shown as the text it is
+    assert "root:" not in text
+    raw = data.decode("latin-1")
+    assert "/EmbeddedFile" not in raw and "/Subtype /Image" not in raw and "/Subtype/Image" not in raw
+    assert not any("refused to fetch" in r.getMessage() for r in caplog.records)  # escaped: never even asked
+
+
+def test_the_fetcher_refuses_everything_but_bundled_assets(listener):
+    fetcher = render.AssetFetcher()
+    font = fetcher.fetch("grantpath-asset:/fonts/NotoSans-Regular.ttf")
+    assert font.read()[:4] == b"\x00\x01\x00\x00"  # a TrueType font
+    assert fetcher.fetch("data:text/plain;base64,aGk=").read() == b"hi"
+    for url in ("file:///etc/passwd", listener.url, "https://example.org/x.png", "ftp://127.0.0.1/x",
+                "grantpath-asset:/../../../../etc/passwd", "grantpath-asset:/css/app.css", "grantpath-asset:/fonts/../../__init__.py"):
+        with pytest.raises(ValueError):
+            fetcher.fetch(url)
+    assert listener.hits == 0
+
+
+def test_raw_html_with_references_renders_without_fetching(listener, app):
+    """Even a template that did put tags in the document could not reach out."""
+    html = (f'<html><body><img src="{listener.url}"><img src="file:///etc/passwd">'
+            f'<link rel="attachment" href="file:///etc/passwd"><a rel="attachment" href="{listener.url}">a</a>'
+            f'<link rel="stylesheet" href="{listener.url}"><p>ok</p></body></html>')
+    data = render.html_to_pdf(html)
+    raw = data.decode("latin-1")
+    assert listener.hits == 0
+    assert "/EmbeddedFile" not in raw and "/Subtype /Image" not in raw

@@ -1,0 +1,160 @@
+"""Random and oversized unicode into every form: never a 500, and what was typed comes back."""
+from markupsafe import escape
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from formparse import post_forms
+from webapp.auth.models import Role
+
+TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=400)
+SHORT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60)
+HUGE = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1000, max_size=5000)
+
+
+@pytest.fixture
+def people(make, db):
+    org = make.organisation()
+    school = make.school(org)
+    teacher = make.user(Role.TEACHER, school=school)
+    admin = make.user(Role.ADMIN, organisation=org)
+    application = make.application(school, owner=teacher)
+    db.session.commit()
+    return {"teacher": teacher, "admin": admin, "application": application}
+
+
+PAGES = [
+    ("teacher", "/applications/new"),
+    ("teacher", "/applications/{application}/edit"),
+    ("teacher", "/account"),
+    ("admin", "/admin/organisation"),
+    ("admin", "/admin/schools/new"),
+    ("admin", "/admin/users/invite"),
+    ("admin", "/admin/users/{teacher}"),
+    (None, "/sign-in"),
+    (None, "/password/forgot"),
+]
+
+
+def _value(field, data, text):
+    if field.kind == "hidden":
+        return None  # keep the page's own hidden values
+    if field.kind in ("select", "checkbox", "radio"):
+        return data.draw(st.one_of(st.sampled_from(field.options or [""]), TEXT))
+    return text
+
+
+@pytest.mark.parametrize("who,path", PAGES)
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=st.data())
+def test_forms_survive_random_input(app, people, who, path, data):
+    client = app.test_client()
+    if who:
+        with client.session_transaction() as session:
+            session["_user_id"] = str(people[who].id)
+    url = path.format(application=people["application"].id, teacher=people["teacher"].id)
+    page = client.get(url)
+    assert page.status_code == 200
+    for form in post_forms(page.get_data(as_text=True), url):
+        hidden = {n: None for n, f in form["fields"].items() if f.kind == "hidden"}
+        text = data.draw(st.one_of(TEXT, HUGE))
+        payload = {}
+        for name, field in form["fields"].items():
+            value = _value(field, data, text)
+            if value is not None:
+                payload[name] = value
+        html = page.get_data(as_text=True)
+        for name in hidden:
+            marker = f'name="{name}" type="hidden" value="'
+            if marker in html:
+                payload[name] = html.split(marker, 1)[1].split('"', 1)[0]
+        response = client.post(form["action"], data=payload)
+        assert response.status_code < 500, (form["action"], payload)
+        if response.status_code == 422:
+            body = response.get_data(as_text=True)
+            typed = [(n, v) for n, v in payload.items() if form["fields"][n].kind in ("text", "email", "textarea")]
+            for name, value in typed:
+                kept = value.replace("\x00", "").strip()
+                assert str(escape(kept)) in body, (name, kept[:80])
+
+
+# --- Every form generated from the programme definitions ----------------------------------------
+
+def _generated_sections():
+    from support import ROOT
+    from webapp.programmes.registry import load_all
+
+    workflows = load_all(ROOT / "workflows")
+    return [(d.key, d.call_year, s.key) for d in workflows.latest() for s in d.sections]
+
+
+@pytest.fixture
+def application_of(make, db):
+    made = {}
+
+    def get(key):
+        if key not in made:
+            from webapp.programmes import registry
+
+            definition = registry.get(key)
+            round_id = definition.call_rounds[0].id
+            application = make.application(action_key=key, call_round=round_id)
+            make.partner(application, country="DK")
+            db.session.commit()
+            made[key] = application
+        return made[key]
+
+    return get
+
+
+@pytest.mark.parametrize("key,year,section_key", _generated_sections())
+@settings(max_examples=6, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(data=st.data())
+def test_generated_forms_survive_random_input_and_keep_saved_text(app, application_of, db, key, year, section_key, data):
+    from webapp.sections import services as sections
+
+    application = application_of(key)
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = str(application.owner_id)
+    url = f"/applications/{application.id}/sections/{section_key}"
+    page = client.get(url)
+    assert page.status_code == 200
+    if not any(f["action"] == url for f in post_forms(page.get_data(as_text=True), url)):
+        # An empty repeated section shows only its "add" button: add an item to type into.
+        version = sections.version_of(sections.answer_rows(application).get(section_key))
+        assert client.post(url, data={"version": str(version), "action": "add"}).status_code == 302
+        page = client.get(url)
+    before = {k: v for k, v in sections.answers(application).items()}.get(section_key)
+    version = sections.version_of(sections.answer_rows(application).get(section_key))
+    form = next(f for f in post_forms(page.get_data(as_text=True), url) if f["action"] == url)
+    payload = {"version": str(version)}
+    typed = [n for n, f in form["fields"].items() if f.kind not in ("hidden", "select", "checkbox", "radio")]
+    oversized = data.draw(st.sampled_from(typed)) if typed else None  # one field gets a huge text
+    for name, field in form["fields"].items():
+        if field.kind == "hidden" or name == "version":
+            continue
+        if field.kind in ("select", "checkbox", "radio"):
+            payload[name] = data.draw(st.one_of(st.sampled_from(field.options or [""]), SHORT))
+        else:
+            payload[name] = data.draw(HUGE if name == oversized else SHORT)
+    html = page.get_data(as_text=True)
+    for name, field in form["fields"].items():
+        marker = f'name="{name}" type="hidden" value="'
+        if field.kind == "hidden" and name != "version" and marker in html:
+            payload[name] = html.split(marker, 1)[1].split('"', 1)[0]
+    response = client.post(url, data=payload)
+    assert response.status_code in (302, 422), response.status_code
+    db.session.expire_all()
+    after = sections.answers(application).get(section_key)
+    if response.status_code == 422:
+        assert after == before  # a refused save changes nothing that was saved
+        body = response.get_data(as_text=True)
+        for name, value in payload.items():
+            if form["fields"].get(name) and form["fields"][name].kind in ("text", "textarea"):
+                assert str(escape(value.replace("\x00", "").strip())) in body, name
+    else:  # saved: the version moves on exactly when the content changed
+        expected = version if after == before else version + 1
+        assert sections.version_of(sections.answer_rows(application).get(section_key)) == expected

@@ -1,0 +1,69 @@
+"""What pages show of an application, asked of the lifecycle: the stage stepper, the status badge,
+the next step and the deadline countdown. Plain values, so templates compare no status or stage."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from ..lifecycle import STAGES, STATES, Stage, State, Status
+from .models import Application
+
+
+@dataclass(frozen=True)
+class NextStep:
+    label: str
+    actionable: bool  # False while the application waits for someone else
+
+
+@dataclass(frozen=True)
+class StageStep:
+    stage: Stage
+    label: str
+    state: str  # "complete", "current" or "upcoming": where the application stands
+    progress: str | None = None  # the stage's own state when a report was asked for
+
+
+def state_of(application: Application) -> State:
+    return STATES[Status(application.status)]
+
+
+def counts_down(application: Application) -> bool:
+    return state_of(application).counts_down
+
+
+def stage_steps(application: Application, report=None) -> list[StageStep]:
+    """The stepper: stages before the application's current one are done (all of them once the
+    writing is done); with a report, each stage's own state is shown as well."""
+    order = list(Stage)
+    current = order.index(Stage(application.stage))
+    done = state_of(application).writing_done
+    steps = []
+    for index, stage in enumerate(order):
+        if index < current or (done and index == current):
+            state = "complete"
+        elif index == current:
+            state = "current"
+        else:
+            state = "upcoming"
+        progress = report.stage(stage).state if report else None
+        steps.append(StageStep(stage, str(STAGES[stage].label), state, progress))
+    return steps
+
+
+def next_step(application: Application) -> NextStep | None:
+    state = state_of(application)
+    if state.next_step:
+        return NextStep(str(state.next_step), state.next_step_actionable)
+    if state.editable:
+        return NextStep(str(STAGES[Stage(application.stage)].next_step), True)
+    return None
+
+
+def last_saved(application: Application) -> datetime:
+    """The last time anything of the application was saved: the record, a section, a partner, the
+    checklist or the scores (each keeps its own time, so concurrent saves never share a row)."""
+    moments = [application.updated_at]
+    moments += [row.updated_at for row in application.answers]
+    moments += [p.updated_at for p in application.partners]
+    moments += [row.updated_at for row in (application.checklist, application.self_assessment) if row is not None]
+    return max(m for m in moments if m is not None)

@@ -1,0 +1,31 @@
+"""How Grantpath uses its database engine. On SQLite (the embedded default), concurrent writers
+must queue instead of failing: WAL lets readers go on beside a writer, and a request that may write
+(any method but GET/HEAD/OPTIONS) opens its transaction with BEGIN IMMEDIATE, so it waits for the
+write lock (busy_timeout) instead of failing when a second writer upgrades a read lock.
+PostgreSQL needs none of this."""
+from __future__ import annotations
+
+from flask import has_request_context, request
+from sqlalchemy import event
+
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+_READ_ONLY_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def configure(engine) -> None:
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself (below)
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        writing = has_request_context() and request.method not in _READ_ONLY_METHODS
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")

@@ -1,0 +1,89 @@
+"""The lifecycle engine: which transitions a user may take on an application now (each with the
+reason when not), and performing one: check, change, audit, effects. Nothing here commits."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+
+from ..core import access, audit
+from ..core.errors import NotAllowed
+from .states import STATES, Status
+from .transitions import TRANSITIONS, Transition
+
+#: name -> function(application, transition) -> Decision
+_REQUIREMENTS: dict[str, Callable] = {}
+#: name -> function(user, application, transition, comment) -> None
+_EFFECTS: dict[str, Callable] = {}
+
+
+def requirement(name: str):
+    def register(function):
+        _REQUIREMENTS[name] = function
+        return function
+
+    return register
+
+
+def effect(name: str):
+    def register(function):
+        _EFFECTS[name] = function
+        return function
+
+    return register
+
+
+@dataclass(frozen=True)
+class Option:
+    transition: Transition
+    decision: access.Decision
+
+
+def decide(user, application, transition: Transition) -> access.Decision:
+    """Whether `user` may take `transition` now: state first, then permission, then requirements."""
+    status = Status(application.status)
+    if status not in transition.sources:
+        return access.Decision.deny(STATES[status].locked_reason or _l("Not possible in this state."))
+    decision = access.can(transition.permission, application, user)
+    if not decision:
+        return decision
+    for name in transition.requires:
+        decision = _REQUIREMENTS[name](application, transition)
+        if not decision:
+            return decision
+    return access.Decision.allow()
+
+
+def available(user, application) -> list[Option]:
+    """Every transition that leaves the application's current state, allowed or with its reason."""
+    status = Status(application.status)
+    return [Option(t, decide(user, application, t)) for t in TRANSITIONS.values() if status in t.sources]
+
+
+def perform(user, application, key: str, comment: str = "") -> Transition:
+    transition = TRANSITIONS.get(key)
+    if transition is None:
+        raise NotAllowed(access.Decision.deny(_l("There is no such step.")), status=404)
+    decision = decide(user, application, transition)
+    if not decision:
+        raise NotAllowed(decision)
+    if transition.comment_required and not comment.strip():
+        raise NotAllowed(access.Decision.deny(_l("Write a reason for this step.")), status=422)
+    before = {"status": application.status, "stage": application.stage}
+    if transition.target is not None:
+        application.status = transition.target
+    for name in transition.effects:
+        _EFFECTS[name](user, application, transition, comment)
+    audit.record(user, f"lifecycle.{transition.key}", application, application.organisation_id, before,
+                 {"status": application.status, "stage": application.stage, **({"comment": comment} if comment else {})})
+    return transition
+
+
+def check_names() -> None:
+    """Fails start-up when a transition names a requirement or effect nobody registered."""
+    for transition in TRANSITIONS.values():
+        missing = [n for n in transition.requires if n not in _REQUIREMENTS]
+        missing += [n for n in transition.effects if n not in _EFFECTS]
+        if missing:
+            raise RuntimeError(f"lifecycle transition {transition.key} names unregistered {missing}")

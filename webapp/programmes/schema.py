@@ -1,0 +1,391 @@
+"""The typed shape of a programme action's definition (workflows/<action>/<call year>.yaml).
+
+Everything a programme decides lives in that data: call rounds, eligibility, the official form's
+sections and questions with their limits, award criteria, checklist and annexes. This module only
+says what shape the data has and checks that it hangs together.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from ..lifecycle.stages import Stage
+
+KEY = r"^[a-z][a-z0-9_]*$"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Localised(Strict):
+    """A text in each of Grantpath's languages."""
+
+    sv: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+    def get(self, language: str) -> str:
+        return getattr(self, language, None) or self.en
+
+
+class CallRound(Strict):
+    id: str = Field(pattern=r"^\d{4}-[A-Za-z0-9]+$")
+    label: Localised
+    deadline: datetime = Field(description="Local wall-clock time in `timezone`, as the call states it")
+    timezone: str
+    confirmed: bool = Field(description="False while the date is expected from earlier years' pattern only")
+    source: str = Field(min_length=3)
+    note: str | None = None
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}") from None
+        return value
+
+    @field_validator("deadline")
+    @classmethod
+    def _wall_clock(cls, value: datetime) -> datetime:
+        if value.tzinfo is not None:
+            raise ValueError("write the deadline as local time without an offset; the zone goes in `timezone`")
+        return value
+
+    @property
+    def year(self) -> int:
+        return int(self.id[:4])
+
+    @property
+    def deadline_utc(self) -> datetime:
+        return self.deadline.replace(tzinfo=ZoneInfo(self.timezone)).astimezone(timezone.utc)
+
+
+class Sourced(Strict):
+    """A figure or rule with where it comes from; `confirmed: false` marks the uncertain ones."""
+
+    source: str = Field(min_length=3)
+    confirmed: bool = True
+    note: str | None = None
+
+
+class Range(Strict):
+    min: int | None = None
+    max: int | None = None
+
+
+class Partnership(Sourced):
+    """Who must take part: counted over the applicant and the confirmed partners."""
+
+    min_organisations: int = Field(ge=1)
+    min_countries: int = Field(ge=1)
+    eligible_country_groups: list[str] = Field(min_length=1, description="groups of workflows/countries.yaml")
+    partner_only_countries: list[str] = Field(default_factory=list, description="may take part but never apply")
+
+
+class Eligibility(Strict):
+    partnership: Partnership
+    who_may_apply: Localised
+    duration_months: Range | None = None
+    lump_sums_eur: list[int] = Field(default_factory=list)
+    max_participants: int | None = None
+    applications_per_round: Localised | None = None
+    sources: list[str] = Field(default_factory=list)
+
+
+class Choice(Strict):
+    value: str = Field(min_length=1)
+    label: Localised
+
+
+class ShowIf(Strict):
+    """Show a field only when an earlier field of the same section has one of these values."""
+
+    field: str = Field(pattern=KEY)
+    equals: list[str] = Field(min_length=1)
+
+
+FieldType = Literal["text", "textarea", "number", "date", "choice", "multichoice", "yesno", "organisation", "organisations"]
+
+
+class FieldDef(Strict):
+    key: str = Field(pattern=KEY)
+    type: FieldType
+    label: Localised
+    help: Localised | None = None
+    required: bool = False
+    max_chars: int | None = Field(default=None, ge=1)
+    limit: Sourced | None = Field(default=None, description="where max_chars comes from")
+    choices: list[Choice] | None = None
+    choices_from: str | None = Field(default=None, description="a shared list in workflows/choices.yaml")
+    max_selected: int | None = Field(default=None, ge=1)
+    min: float | None = None
+    max: float | None = None
+    show_if: ShowIf | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        has_choices = self.choices is not None or self.choices_from is not None
+        if self.type in ("choice", "multichoice") and not has_choices:
+            raise ValueError(f"field {self.key}: a {self.type} field needs choices or choices_from")
+        if self.type not in ("choice", "multichoice") and has_choices:
+            raise ValueError(f"field {self.key}: only choice fields take choices")
+        if self.max_chars is not None and self.type not in ("text", "textarea"):
+            raise ValueError(f"field {self.key}: max_chars is for text fields")
+        if self.max_selected is not None and self.type not in ("multichoice", "organisations"):
+            raise ValueError(f"field {self.key}: max_selected is for multiple choices")
+        return self
+
+    @property
+    def is_text(self) -> bool:
+        return self.type in ("text", "textarea")
+
+
+class Repeat(Strict):
+    """The official form asks the section's questions again: per item the team adds (`free`), or once
+    per participating organisation (`organisation`)."""
+
+    per: Literal["free", "organisation"] = "free"
+    min: int = Field(default=0, ge=0)
+    max: int | None = Field(default=None, ge=1)
+    item_label: Localised
+
+
+class SectionDef(Strict):
+    key: str = Field(pattern=KEY)
+    stage: Stage
+    title: Localised
+    form_ref: str = Field(min_length=1, description="where the section sits in the official form")
+    intro: Localised | None = None
+    criteria: list[str] = Field(default_factory=list, description="award criteria this section feeds")
+    repeat: Repeat | None = None
+    uncertain: str | None = Field(default=None, description="what in this section is not confirmed, and why")
+    official: bool = Field(default=True, description="False for Grantpath's own sections (the needs analysis)")
+    fields: list[FieldDef] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _fields_hang_together(self):
+        keys = [f.key for f in self.fields]
+        if len(keys) != len(set(keys)):
+            raise ValueError(f"section {self.key}: field keys must be unique")
+        for index, field in enumerate(self.fields):
+            if field.show_if and field.show_if.field not in keys[:index]:
+                raise ValueError(f"section {self.key}: {field.key}.show_if names {field.show_if.field}, not an earlier field")
+        return self
+
+    def field(self, key: str) -> FieldDef | None:
+        return next((f for f in self.fields if f.key == key), None)
+
+
+class Criterion(Strict):
+    key: str = Field(pattern=KEY)
+    title: Localised
+    max_points: int = Field(ge=1)
+    threshold: int = Field(ge=0)
+
+
+class Scoring(Sourced):
+    criteria: list[Criterion] = Field(min_length=1)
+    pass_mark: int = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _thresholds(self):
+        for c in self.criteria:
+            if c.threshold > c.max_points:
+                raise ValueError(f"criterion {c.key}: threshold above the maximum")
+        if self.pass_mark > sum(c.max_points for c in self.criteria):
+            raise ValueError("pass mark above the total of the criteria")
+        return self
+
+
+class ChecklistItem(Strict):
+    key: str = Field(pattern=KEY)
+    label: Localised
+
+
+class Annex(Strict):
+    key: str = Field(pattern=KEY)
+    label: Localised
+    required: bool = True
+    per: Literal["applicant", "organisation", "partner"] = "applicant"
+    signed_by: Localised | None = None
+    source: str | None = None
+
+
+FIELD_REF = r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$"
+
+
+class DatedItems(Strict):
+    """A freely repeated section whose items are dated (activities, mobilities): field keys of an item."""
+
+    section: str = Field(pattern=KEY)
+    start: str = Field(pattern=KEY)
+    end: str | None = Field(default=None, pattern=KEY)
+    title: str | None = Field(default=None, pattern=KEY)
+
+
+class Timeline(Strict):
+    """Where the dossier's timeline finds its dates: `section.field` references into the answers."""
+
+    start: str = Field(pattern=FIELD_REF)
+    duration_months: str | None = Field(default=None, pattern=FIELD_REF)
+    dated_items: list[DatedItems] = Field(default_factory=list)
+
+
+class ActionDefinition(Strict):
+    key: str = Field(pattern=r"^[A-Z0-9-]+$")
+    programme: str = Field(pattern=KEY, description="a programme of workflows/programmes.yaml")
+    action_code: str
+    call_year: int = Field(ge=2021, description="The call year whose rules and form this file describes")
+    name: Localised
+    summary: Localised
+    national_agency: str
+    call_rounds: list[CallRound] = Field(min_length=1)
+    eligibility: Eligibility
+    sections: list[SectionDef] = Field(min_length=1)
+    scoring: Scoring | None = None
+    checklist: list[ChecklistItem] = Field(default_factory=list)
+    annexes: list[Annex] = Field(default_factory=list)
+    stage_checks: dict[Stage, list[str]] = Field(
+        description="named checks of programmes.rules.STAGE_CHECKS that a stage must pass besides its sections",
+    )
+    title_en: str | None = Field(default=None, pattern=FIELD_REF, description="the answer that holds the English title")
+    timeline: Timeline | None = None
+
+    @model_validator(mode="after")
+    def _hangs_together(self):
+        round_ids = [r.id for r in self.call_rounds]
+        if len(round_ids) != len(set(round_ids)):
+            raise ValueError("call round ids must be unique")
+        wrong_year = [r.id for r in self.call_rounds if r.year != self.call_year]
+        if wrong_year:
+            raise ValueError(f"call rounds {wrong_year} do not belong to call year {self.call_year}")
+        keys = [s.key for s in self.sections]
+        if len(keys) != len(set(keys)):
+            raise ValueError("section keys must be unique")
+        criteria = {c.key for c in self.scoring.criteria} if self.scoring else set()
+        for section in self.sections:
+            unknown = set(section.criteria) - criteria
+            if unknown:
+                raise ValueError(f"section {section.key} feeds unknown criteria {sorted(unknown)}")
+        refs = [self.title_en] if self.title_en else []
+        if self.timeline:
+            refs += [r for r in (self.timeline.start, self.timeline.duration_months) if r]
+            for dated in self.timeline.dated_items:
+                refs += [f"{dated.section}.{k}" for k in (dated.start, dated.end, dated.title) if k]
+        for ref in refs:
+            section_key, field_key = ref.split(".")
+            section = self.section(section_key)
+            if section is None or section.field(field_key) is None:
+                raise ValueError(f"{ref} names no field of this form")
+        return self
+
+    def answer(self, answers: dict, ref: str | None):
+        """The stored value a `section.field` reference points at (None when unanswered)."""
+        if not ref:
+            return None
+        section_key, field_key = ref.split(".")
+        data = answers.get(section_key) or {}
+        return data.get(field_key) if isinstance(data, dict) else None
+
+    def call_round(self, round_id: str) -> CallRound | None:
+        return next((r for r in self.call_rounds if r.id == round_id), None)
+
+    def open_rounds(self, now: datetime) -> list[CallRound]:
+        return [r for r in self.call_rounds if r.deadline_utc > now]
+
+    def section(self, key: str) -> SectionDef | None:
+        return next((s for s in self.sections if s.key == key), None)
+
+    def sections_of(self, stage: str) -> list[SectionDef]:
+        return [s for s in self.sections if s.stage == stage]
+
+
+class Programme(Strict):
+    """A funding programme (Erasmus+, Nordplus Junior): what every one of its actions shares."""
+
+    name: str = Field(min_length=1)
+    partner_document: Literal["letter_of_intent", "mandate"] = Field(
+        description="what each partner signs: Nordplus asks for a letter of intent, Erasmus+ for a mandate")
+    partner_document_label: Localised
+    source: str = Field(min_length=3)
+
+
+class Programmes(Strict):
+    """workflows/programmes.yaml: the programmes, and how each deadline time zone is named beside a time."""
+
+    programmes: dict[str, Programme]
+    deadline_zones: dict[str, Localised] = Field(description="zone -> label with %(moment)s, e.g. '%(moment)s (Brussels)'")
+
+    @field_validator("deadline_zones")
+    @classmethod
+    def _zones_with_moment(cls, value: dict[str, Localised]) -> dict[str, Localised]:
+        for zone, label in value.items():
+            if "%(moment)s" not in label.sv or "%(moment)s" not in label.en:
+                raise ValueError(f"the label of {zone} must contain %(moment)s in both languages")
+        return value
+
+
+class CountryGroup(Strict):
+    source: str
+    countries: list[str] = Field(min_length=1)
+
+    @field_validator("countries")
+    @classmethod
+    def _iso_codes(cls, values: list[str]) -> list[str]:
+        bad = [c for c in values if len(c) != 2 or not c.isupper()]
+        if bad:
+            raise ValueError(f"not ISO 3166 alpha-2 codes: {', '.join(bad)}")
+        return values
+
+
+class Countries(Strict):
+    groups: dict[str, CountryGroup]
+
+    def all_codes(self) -> list[str]:
+        return sorted({c for g in self.groups.values() for c in g.countries})
+
+    def codes(self, group_names: list[str]) -> set[str]:
+        return {c for name in group_names for c in self.groups[name].countries}
+
+
+class SharedChoices(Strict):
+    """Option lists several forms share (priorities, topics), in workflows/choices.yaml."""
+
+    lists: dict[str, list[Choice]]
+    sources: dict[str, str]
+
+
+class ChooserQuestion(Strict):
+    key: str = Field(pattern=KEY)
+    label: Localised
+    help: Localised | None = None
+    choices: list[Choice] = Field(min_length=2)
+
+
+class Recommendation(Strict):
+    action: str
+    when: dict[str, list[str]] = Field(description="question key -> answers for which this applies; all must hold")
+    reason: Localised
+
+
+class Chooser(Strict):
+    """The idea stage's guided chooser (workflows/chooser.yaml): questions, then recommendations in order."""
+
+    questions: list[ChooserQuestion] = Field(min_length=1)
+    recommendations: list[Recommendation] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _known_answers(self):
+        answers = {q.key: {c.value for c in q.choices} for q in self.questions}
+        for rec in self.recommendations:
+            for key, values in rec.when.items():
+                if key not in answers:
+                    raise ValueError(f"recommendation for {rec.action} asks about unknown question {key}")
+                if set(values) - answers[key]:
+                    raise ValueError(f"recommendation for {rec.action}: {key} has no answer {sorted(set(values) - answers[key])}")
+        return self

@@ -1,0 +1,220 @@
+"""The application's content: answers per section, checklist and self-assessment (each saved with its
+own version counter), the report of what is left per stage, and reuse of an earlier application.
+Every rule comes from the programme definition through webapp.programmes.rules."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+
+from ..applications.models import Application
+from ..auth.models import User
+from ..core import audit
+from ..core.access import Decision
+from ..core.errors import Conflict
+from ..core.models import versioned_write
+from ..extensions import db
+from ..lifecycle import Stage, requirement
+from ..partners.models import Partner, PartnerStatus
+from ..programmes import registry, rules
+from ..programmes.schema import ActionDefinition, SectionDef
+from .models import ChecklistTicks, SectionAnswer, SelfAssessment
+
+
+def definition_of(application: Application) -> ActionDefinition | None:
+    return registry.get(application.action_key, application.call_year) or registry.for_round(
+        application.action_key, application.call_round
+    )
+
+
+def participants(application: Application) -> list[rules.Participant]:
+    school = application.school
+    result = [rules.Participant("applicant", school.name, school.country, True)]
+    result += [
+        rules.Participant(p.org_key, p.name, p.country, p.status == PartnerStatus.CONFIRMED)
+        for p in application.partners
+    ]
+    return result
+
+
+def answer_rows(application: Application) -> dict[str, SectionAnswer]:
+    return {row.section_key: row for row in application.answers}
+
+
+def answers(application: Application) -> dict[str, dict]:
+    return {key: row.data or {} for key, row in answer_rows(application).items()}
+
+
+def scores(application: Application) -> dict:
+    return application.self_assessment.data if application.self_assessment else {}
+
+
+def checklist_ticks(application: Application) -> dict:
+    return application.checklist.data if application.checklist else {}
+
+
+def version_of(row) -> int:
+    """The version an editor was built from: 0 for content never saved."""
+    return row.version if row is not None else 0
+
+
+def eligible_countries(definition: ActionDefinition) -> set[str]:
+    return registry.countries().codes(definition.eligibility.partnership.eligible_country_groups)
+
+
+@dataclass
+class Report:
+    """Where the whole application stands: per stage, per section, and what is left."""
+
+    definition: ActionDefinition
+    stages: list[rules.StageReport]
+
+    @property
+    def sections(self) -> dict[str, rules.SectionReport]:
+        return {r.section.key: r for stage in self.stages for r in stage.sections}
+
+    def stage(self, key: str) -> rules.StageReport:
+        return next(s for s in self.stages if s.stage == key)
+
+    @property
+    def problems(self) -> list[rules.Problem]:
+        return [p for stage in self.stages for p in stage.problems]
+
+
+def report(application: Application) -> Report | None:
+    definition = definition_of(application)
+    if definition is None:
+        return None
+    data = answers(application)
+    orgs = participants(application)
+    eligible = eligible_countries(definition)
+    return Report(definition, [rules.stage_report(definition, stage, data, orgs, eligible) for stage in Stage])
+
+
+# --- Saving: each piece of content as a whole, only over the version the editor was built from ----
+
+def _store(user: User, application: Application, model, row, expected_version: int, data: dict, **identity):
+    """Creates or replaces one content row, refusing with Conflict when someone saved it since the
+    editor loaded `expected_version`. The write runs in a savepoint: a lost race undoes only itself."""
+    if expected_version != version_of(row):
+        raise Conflict(row)
+    try:
+        with versioned_write(application, *([row] if row is not None else [])):
+            if row is None:
+                row = model(application_id=application.id, data=data, updated_by=user, **identity)
+                db.session.add(row)
+            else:
+                row.data = data
+                row.updated_by = user
+    except Conflict:
+        current = db.session.scalar(db.select(model).filter_by(application_id=application.id, **identity))
+        raise Conflict(current) from None
+    db.session.expire(application, ["answers", "checklist", "self_assessment"])
+    return row
+
+
+def save_section(user: User, application: Application, section_key: str, data: dict, expected_version: int) -> SectionAnswer:
+    row = answer_rows(application).get(section_key)
+    before = _size(row.data) if row else 0
+    row = _store(user, application, SectionAnswer, row, expected_version, data, section_key=section_key)
+    audit.record(user, "section.saved", application, application.organisation_id,
+                 {"section": section_key, "characters": before}, {"section": section_key, "characters": _size(data)})
+    return row
+
+
+def save_checklist(user: User, application: Application, ticked: set[str], expected_version: int) -> ChecklistTicks:
+    definition = definition_of(application)
+    ticks = {item.key: item.key in ticked for item in definition.checklist}
+    before = checklist_ticks(application)
+    row = _store(user, application, ChecklistTicks, application.checklist, expected_version, ticks)
+    audit.record(user, "checklist.saved", application, application.organisation_id, before, ticks)
+    return row
+
+
+def save_scores(user: User, application: Application, points: dict, expected_version: int) -> SelfAssessment:
+    before = scores(application)
+    row = _store(user, application, SelfAssessment, application.self_assessment, expected_version, points)
+    audit.record(user, "self_assessment.saved", application, application.organisation_id, before, points)
+    return row
+
+
+def _size(data) -> int:
+    if isinstance(data, str):
+        return rules.count_characters(data)
+    if isinstance(data, dict):
+        return sum(_size(v) for v in data.values())
+    if isinstance(data, list):
+        return sum(_size(v) for v in data)
+    return 0
+
+
+def apply_item_action(section: SectionDef, data: dict, action: str) -> str:
+    """The editor's "add" and "remove-<n>" buttons on a freely repeated section; returns the anchor
+    of a new item (or "")."""
+    if not (section.repeat and section.repeat.per == "free"):
+        return ""
+    items = data["items"]
+    if action == "add" and (section.repeat.max is None or len(items) < section.repeat.max):
+        items.append({})
+        return f"items-{len(items) - 1}"
+    if action.startswith("remove-") and action[7:].isdigit() and int(action[7:]) < len(items):
+        del items[int(action[7:])]
+    return ""
+
+
+@requirement("stage_complete")
+def stage_is_complete(application: Application, transition) -> Decision:
+    """A stage completes when every section of it and its programme checks hold."""
+    result = report(application)
+    if result is None:
+        return Decision.deny(_l("The programme of this application is not known."))
+    problems = result.stage(transition.stage).problems
+    if problems:
+        return Decision.deny(ngettext("The stage is not complete yet: %(num)d thing is left.",
+                                      "The stage is not complete yet: %(num)d things are left.", len(problems)))
+    return Decision.allow()
+
+
+def copy_content(source: Application, target: Application, definition: ActionDefinition, with_partners: bool) -> None:
+    """Reuse: the texts of sections the new form also has (same keys), optionally the partners."""
+    copies = []
+    for row in source.answers:
+        section = definition.section(row.section_key)
+        if section is None:
+            continue
+        copied = _copied_data(section, row.data or {}, with_partners)
+        if copied is not None:
+            copies.append(SectionAnswer(section_key=row.section_key, data=copied))
+    target.answers.extend(copies)
+    if not with_partners:
+        return
+    mapping = {}
+    for partner in source.partners:
+        copy = Partner(
+            name=partner.name, country=partner.country, city=partner.city, oid=partner.oid,
+            contact_name=partner.contact_name, contact_email=partner.contact_email, notes=partner.notes,
+            # A confirmation was for the earlier application: ask again.
+            status=PartnerStatus.INTERESTED if partner.status == PartnerStatus.CONFIRMED else partner.status,
+        )
+        target.partners.append(copy)
+        mapping[partner.org_key] = copy
+    db.session.flush()
+    for row in copies:
+        items = (row.data or {}).get("items")
+        if isinstance(items, dict):
+            row.data = {"items": {mapping[k].org_key if k in mapping else k: v for k, v in items.items()}}
+
+
+def _copied_data(section: SectionDef, data: dict, with_partners: bool) -> dict | None:
+    keys = {f.key for f in section.fields}
+    if not section.repeat:
+        return {k: v for k, v in data.items() if k in keys}
+    items = data.get("items")
+    if isinstance(items, list):
+        return {"items": [{k: v for k, v in (i or {}).items() if k in keys} for i in items]}
+    if isinstance(items, dict):
+        # Texts about partners travel only with the partners themselves.
+        return {"items": {o: {k: v for k, v in (i or {}).items() if k in keys} for o, i in items.items()
+                          if with_partners or o == "applicant"}}
+    return None
