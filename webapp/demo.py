@@ -157,7 +157,7 @@ def _write_answers(application: Application, author: User, sentences: list[str],
     for section in definition.sections:
         if not complete and section.stage != Stage.IDEA:
             continue
-        if section.repeat and section.repeat.per == "organisation":
+        if section.repeat and section.repeat.per_organisation:
             data = {"items": {o.key: _values(section, sentences, counter, orgs) for o in orgs if o.confirmed}}
         elif section.repeat:
             data = {"items": [_values(section, sentences, counter, orgs) for _ in range(max(section.repeat.min, 2))]}

@@ -41,3 +41,48 @@ def test_upgrade_on_empty_database_matches_the_models(tmp_path):
             with engine.begin() as conn:
                 conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
             engine.dispose()
+
+
+def test_0003_moves_checklist_and_scores_and_keeps_the_call_year(tmp_path):
+    """The data-preserving step: rows stored under the old magic keys move to their own tables,
+    with their versions, and come back on a downgrade."""
+    from flask_migrate import downgrade
+
+    url, cleanup = _fresh_database_url(tmp_path)
+    try:
+        app = build_app(url)
+        with app.app_context():
+            upgrade(revision="0002")
+            with db.engine.begin() as conn:
+                conn.execute(text("INSERT INTO organisation (id, name, kind, country, created_at, updated_at) "
+                                  "VALUES (1, 'Solna', 'municipality', 'SE', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+                conn.execute(text("INSERT INTO school (id, organisation_id, name, city, country, address, created_at, updated_at) "
+                                  "VALUES (1, 1, 'Skola', 'Solna', 'SE', '', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+                conn.execute(text("INSERT INTO \"user\" (id, email, name, language, active, created_at, updated_at) "
+                                  "VALUES (1, 'a@example.org', 'A', 'sv', true, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+                conn.execute(text("INSERT INTO application (id, school_id, action_key, title, stage, status, owner_id, "
+                                  "call_round, workflow_version, version, created_at, updated_at) VALUES (1, 1, 'KA210-SCH', "
+                                  "'T', 'idea', 'draft', 1, '2027-R1', 2027, 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+                for key, data, version in (("needs", '{"need": "x"}', 2), ("_checklist", '{"a": true}', 3),
+                                           ("_self_assessment", '{"relevance": 20}', 4)):
+                    conn.execute(text("INSERT INTO section_answer (application_id, section_key, data, version, updated_at, "
+                                      "updated_by_id) VALUES (1, :key, :data, :version, CURRENT_TIMESTAMP, 1)"),
+                                 {"key": key, "data": data, "version": version})
+            upgrade()
+            with db.engine.connect() as conn:
+                assert conn.execute(text("SELECT call_year FROM application")).scalar() == 2027
+                assert [r[0] for r in conn.execute(text("SELECT section_key FROM section_answer"))] == ["needs"]
+                assert conn.execute(text("SELECT version, updated_by_id FROM checklist_ticks")).one() == (3, 1)
+                assert conn.execute(text("SELECT version FROM self_assessment")).scalar() == 4
+            downgrade(revision="0002")
+            with db.engine.connect() as conn:
+                keys = sorted(r[0] for r in conn.execute(text("SELECT section_key FROM section_answer")))
+                assert keys == ["_checklist", "_self_assessment", "needs"]
+                assert conn.execute(text("SELECT workflow_version FROM application")).scalar() == 2027
+            db.engine.dispose()
+    finally:
+        if cleanup:
+            engine, schema = cleanup
+            with engine.begin() as conn:
+                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            engine.dispose()

@@ -43,6 +43,18 @@ def switch_language():
     return redirect(safe_next(form.next.data, url_for("home.index")))
 
 
+#: Which item of the main menu a page belongs to, by blueprint (every other page: none).
+_NAV_BY_BLUEPRINT = {"home": "start", "applications": "applications", "sections": "applications",
+                     "partners": "applications", "chooser": "applications", "pdf": "applications",
+                     "admin": "administration"}
+
+
+def nav_current() -> str:
+    if request.endpoint == "auth.account":
+        return "account"
+    return _NAV_BY_BLUEPRINT.get(request.blueprint or "", "")
+
+
 def _error(code: int, title, message):
     if request.headers.get("X-Autosave") == "1":  # the editor's background saves read JSON
         return jsonify(status="refused", message=str(message)), code
@@ -137,6 +149,7 @@ def init_app(app: Flask) -> None:
             "current_language": i18n.current_language(),
         }
 
+    app.add_template_global(nav_current, "nav_current")
     app.jinja_env.add_extension("jinja2.ext.do")
     app.add_template_filter(i18n.format_moment, "moment")
     app.add_template_filter(i18n.format_day, "day")

@@ -33,7 +33,7 @@ def index(application: Application):
         columns=services.by_status(application),
         status_labels=STATUS_LABELS,
         statuses=list(PartnerStatus),
-        problems=report.stage("partners").problems if report else [],
+        problems=report.stage(Stage.PARTNERS).problems if report else [],
         definition=definition,
         eligible=sections.eligible_countries(definition) if definition else set(),
         programme=registry.programme(definition.programme) if definition else None,

@@ -188,7 +188,7 @@ def form_data(section: SectionDef, stored: dict, participants: list[Participant]
     items = []
     for anchor, _heading, item in repeat_items(section, stored, participants):
         row = values(item)
-        if section.repeat.per == "organisation":
+        if section.repeat.per_organisation:
             row["org"] = anchor.removeprefix("org-")
         items.append(row)
     return {"items": items}
@@ -203,7 +203,7 @@ def answers_from(section: SectionDef, form, stored: dict) -> dict:
 
     if not section.repeat:
         return values(form.data)
-    if section.repeat.per == "organisation":
+    if section.repeat.per_organisation:
         kept = dict(stored.get("items") or {}) if isinstance(stored.get("items"), dict) else {}
         for entry in form.items.data:
             if entry.get("org"):

@@ -89,7 +89,7 @@ def _label(fdef: FieldDef) -> str:
 def repeat_items(section: SectionDef, data: dict, participants: list[Participant]) -> list[tuple[str, str, dict]]:
     """(anchor, heading, values) for each item of a repeated section, in display order."""
     language = current_language()
-    if section.repeat.per == "organisation":
+    if section.repeat.per_organisation:
         stored = data.get("items") if isinstance(data.get("items"), dict) else {}
         return [
             (f"org-{org.key}", org.name, stored.get(org.key, {}))
@@ -130,7 +130,7 @@ def section_report(section: SectionDef, data: dict | None, participants: list[Pa
         for anchor, heading, values in items:
             problems += _field_problems(section, values, anchor, heading)
             characters += sum(count_characters(values.get(f.key)) for f in section.fields if f.is_text)
-        if section.repeat.per == "free" and len(items) < section.repeat.min:
+        if not section.repeat.per_organisation and len(items) < section.repeat.min:
             problems.insert(0, Problem(
                 ngettext("%(section)s: at least %(num)d item is needed, %(have)d so far",
                          "%(section)s: at least %(num)d items are needed, %(have)d so far",

@@ -154,6 +154,10 @@ class Repeat(Strict):
     max: int | None = Field(default=None, ge=1)
     item_label: Localised
 
+    @property
+    def per_organisation(self) -> bool:
+        return self.per == "organisation"
+
 
 class SectionDef(Strict):
     key: str = Field(pattern=KEY)

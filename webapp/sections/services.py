@@ -152,7 +152,7 @@ def _size(data) -> int:
 def apply_item_action(section: SectionDef, data: dict, action: str) -> str:
     """The editor's "add" and "remove-<n>" buttons on a freely repeated section; returns the anchor
     of a new item (or "")."""
-    if not (section.repeat and section.repeat.per == "free"):
+    if not (section.repeat and not section.repeat.per_organisation):
         return ""
     items = data["items"]
     if action == "add" and (section.repeat.max is None or len(items) < section.repeat.max):

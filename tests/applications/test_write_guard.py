@@ -1,0 +1,100 @@
+""""May change the content now" is one rule: no write route changes an application whose state
+does not allow writing, whoever asks. Every POST route of an application is listed here; a new one
+that is not fails the first test."""
+from __future__ import annotations
+
+import pytest
+
+from webapp.applications.models import Application
+from webapp.core.audit import AuditEvent
+from webapp.lifecycle import Stage, Status
+from webapp.partners.models import Partner
+from webapp.sections.models import ChecklistTicks, SectionAnswer, SelfAssessment
+
+LOCKED = [s for s in Status if s not in (Status.DRAFT, Status.CHANGES_REQUESTED)]
+
+
+def _state(db, application_id: int) -> dict:
+    """Everything a write route could change, as plain data."""
+    db.session.rollback()
+    application = db.session.get(Application, application_id)
+    return {
+        "record": (application.title, application.stage, application.status, application.version),
+        "answers": sorted((a.section_key, a.version) for a in db.session.scalars(db.select(SectionAnswer)
+                          .where(SectionAnswer.application_id == application_id))),
+        "checklist": db.session.scalar(db.select(ChecklistTicks.version).where(ChecklistTicks.application_id == application_id)),
+        "scores": db.session.scalar(db.select(SelfAssessment.version).where(SelfAssessment.application_id == application_id)),
+        "partners": sorted((p.id, p.name, p.version) for p in db.session.scalars(db.select(Partner)
+                           .where(Partner.application_id == application_id))),
+        "events": db.session.scalar(db.select(db.func.count()).select_from(AuditEvent)
+                                    .where(AuditEvent.object_id == application_id, AuditEvent.object_type == "application")),
+    }
+
+
+# endpoint -> (URL below /applications/<id>, form data); ids are filled in per test.
+WRITES = {
+    "applications.edit": ("edit", lambda a, p: {"title": "Ändrad", "call": f"{a.action_key}/{a.call_round}",
+                                                "school_id": a.school_id, "version": a.version}),
+    "applications.transition": ("transitions/complete_idea", lambda a, p: {}),
+    "sections.save_section": ("sections/needs", lambda a, p: {"version": _version(a, "needs"), "need": "Ny text"}),
+    "sections.save_checklist": ("checklist", lambda a, p: {"version": "0", "ticked": "partners_confirmed"}),
+    "sections.save_self_assessment": ("self-assessment", lambda a, p: {"version": "0", "relevance": "20"}),
+    "partners.create": ("partners/new", lambda a, p: {"name": "Ny skola", "country": "DK", "status": "identified"}),
+    "partners.edit": ("partners/{partner}", lambda a, p: {"name": "Nytt namn", "country": "DK", "status": "identified",
+                                                          "loaded_version": p.version}),
+    "partners.remove": ("partners/{partner}/remove", lambda a, p: {}),
+}
+
+
+def _version(application, key):
+    from webapp.sections.services import answer_rows, version_of
+
+    return version_of(answer_rows(application).get(key))
+
+
+def test_every_post_route_of_an_application_is_covered(app):
+    posting = {r.endpoint for r in app.url_map.iter_rules()
+               if "POST" in (r.methods or ()) and "application_id" in r.arguments}
+    assert posting == set(WRITES)
+
+
+@pytest.fixture
+def written(make, db):
+    """A KA210 application with a partner and a complete idea stage, as its owner left it."""
+    from webapp import demo
+
+    application = make.application(action_key="KA210-SCH")
+    partner = make.partner(application)
+    demo._write_answers(application, application.owner, ["Eleverna behöver läsa mer."], complete=False)
+    db.session.commit()
+    return application, partner
+
+
+@pytest.mark.parametrize("status", LOCKED)
+@pytest.mark.parametrize("endpoint", sorted(WRITES))
+def test_no_write_route_changes_a_locked_application(login, db, written, endpoint, status):
+    application, partner = written
+    application.status = status
+    db.session.commit()
+    path, data = WRITES[endpoint]
+    url = f"/applications/{application.id}/" + path.format(partner=partner.id)
+    client = login(application.owner)
+    before = _state(db, application.id)
+    response = client.post(url, data=data(application, partner))
+    assert response.status_code in (302, 403), response.status_code
+    assert _state(db, application.id) == before
+
+
+def test_the_same_writes_go_through_on_a_draft(login, db, written):
+    """The guard is not a wall: on a draft every write changes something."""
+    application, partner = written
+    client = login(application.owner)
+    partner_id = partner.id
+    for endpoint in sorted(WRITES, key=lambda e: e == "partners.remove"):  # the removal last
+        path, data = WRITES[endpoint]
+        before = _state(db, application.id)
+        response = client.post(f"/applications/{application.id}/" + path.format(partner=partner_id),
+                               data=data(db.session.get(Application, application.id), db.session.get(Partner, partner_id)))
+        assert response.status_code == 302, (endpoint, response.status_code)
+        assert _state(db, application.id) != before, endpoint
+    assert db.session.get(Application, application.id).stage == Stage.PARTNERS

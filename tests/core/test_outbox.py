@@ -1,0 +1,111 @@
+"""Mail leaves through the outbox: only after the request's commit, through a real SMTP server
+(aiosmtpd on the loopback), and a failed delivery stays pending until `flask outbox deliver`."""
+from __future__ import annotations
+
+import smtplib
+import socket
+
+import pytest
+from aiosmtpd.controller import Controller
+from flask import Blueprint
+
+from support import build_app, sign_in_as
+from webapp.auth.models import Role
+from webapp.core import mail
+from webapp.core.outbox import OutboxMessage
+from webapp.extensions import db as _db
+
+REAL_SMTP = smtplib.SMTP  # the suite's guard replaces it per test; this module talks to a real server
+
+
+class Inbox:
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append((envelope.rcpt_tos, envelope.content.decode("utf-8", "replace")))
+        return "250 OK"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_app(db_url, monkeypatch):
+    """An app of its own (same database) that sends mail by SMTP to a port on the loopback, with a
+    route that enqueues a mail and then fails."""
+    monkeypatch.setattr(smtplib, "SMTP", REAL_SMTP)
+    port = _free_port()
+    app = build_app(db_url, MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_USE_TLS=False)
+    failing = Blueprint("failing", __name__)
+
+    @failing.post("/test/mail-then-fail")
+    def mail_then_fail():
+        mail.send("someone@example.org", "Never", "This request fails after writing a mail.")
+        return "refused", 422
+
+    mail_then_fail.access_rule = "public"
+    app.register_blueprint(failing)
+    yield app, port
+    with app.app_context():
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def inbox(smtp_app):
+    _app, port = smtp_app
+    handler = Inbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield handler
+    controller.stop()
+
+
+def _invite(app, admin, email):
+    client = app.test_client()
+    sign_in_as(client, admin)
+    return client.post("/admin/users/invite", data={"email": email, "name": "Ny Lärare", "language": "sv",
+                                                    "role": "coordinator"})
+
+
+def _messages():
+    _db.session.rollback()
+    return list(_db.session.scalars(_db.select(OutboxMessage).order_by(OutboxMessage.id)))
+
+
+def test_an_invitation_goes_out_by_smtp_after_the_commit(smtp_app, inbox, make):
+    app, _port = smtp_app
+    admin = make.user(Role.ADMIN)
+    assert _invite(app, admin, "ny@example.org").status_code == 302
+    (recipients, content), = inbox.messages
+    assert recipients == ["ny@example.org"] and "/invitation/" in content
+    (message,) = _messages()
+    assert message.delivered_at is not None and message.attempts == 1 and message.last_error == ""
+
+
+def test_a_rolled_back_request_sends_nothing(smtp_app, inbox):
+    app, _port = smtp_app
+    assert app.test_client().post("/test/mail-then-fail").status_code == 422
+    assert inbox.messages == [] and _messages() == []
+
+
+def test_a_failed_delivery_stays_pending_until_delivered(smtp_app, make):
+    app, port = smtp_app
+    admin = make.user(Role.ADMIN)
+    assert _invite(app, admin, "ny@example.org").status_code == 302  # nobody listens: the invitation still stands
+    (message,) = _messages()
+    assert message.delivered_at is None and message.attempts == 1 and "Error" in message.last_error
+    handler = Inbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        with app.app_context():  # the command runs in this app, not in the suite's
+            result = app.test_cli_runner().invoke(args=["outbox", "deliver"])
+    finally:
+        controller.stop()
+    assert "1 delivered, 0 still pending" in result.output
+    assert [r for r, _ in handler.messages] == [["ny@example.org"]]

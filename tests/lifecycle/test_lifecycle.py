@@ -1,0 +1,134 @@
+"""The lifecycle as a table: every state's flags, and state × role × transition → allowed or why not."""
+from __future__ import annotations
+
+import pytest
+from flask_babel import force_locale
+
+from webapp import demo
+from webapp.auth.models import Role
+from webapp.core import access
+from webapp.core.audit import AuditEvent
+from webapp.core.errors import NotAllowed
+from webapp.lifecycle import STAGES, STATES, TRANSITIONS, Stage, Status, available, perform
+from webapp.lifecycle.engine import check_names, decide
+
+# status: (editable, counts_down, sent, in_play, writing_done, waits_for_principal), written out by hand
+FLAGS = {
+    Status.DRAFT: (True, True, False, True, False, False),
+    Status.AWAITING_APPROVAL: (False, True, False, True, False, True),
+    Status.CHANGES_REQUESTED: (True, True, False, True, False, False),
+    Status.APPROVED: (False, True, False, True, True, False),
+    Status.SUBMITTED: (False, False, True, True, True, False),
+    Status.GRANTED: (False, False, True, True, True, False),
+    Status.REJECTED: (False, False, True, False, True, False),
+    Status.REPORTING: (False, False, True, True, True, False),
+    Status.CLOSED: (False, False, True, False, True, False),
+    Status.WITHDRAWN: (False, False, False, False, True, False),
+}
+
+
+@pytest.mark.parametrize("status", list(Status))
+def test_every_state_has_its_flags(status):
+    state = STATES[status]
+    assert (state.editable, state.counts_down, state.sent, state.in_play, state.writing_done,
+            state.waits_for_principal) == FLAGS[status]
+    assert state.tone in ("neutral", "attention", "info", "success", "danger")
+    assert state.editable or state.locked_reason, "a locked state must say why"
+
+
+def test_the_tables_hang_together(app):
+    assert set(STATES) == set(Status) and set(STAGES) == set(Stage)
+    check_names()  # every requirement and effect a transition names is registered
+    for transition in TRANSITIONS.values():
+        assert transition.permission in access.registered(), transition.key
+        assert transition.sources <= set(Status)
+    labels = [s.label for s in STATES.values()] + [t.label for t in TRANSITIONS.values()]
+    labels += [s.locked_reason for s in STATES.values() if s.locked_reason] + [i.label for i in STAGES.values()]
+    with force_locale("en"):
+        english = [str(label) for label in labels]
+    with force_locale("sv"):
+        swedish = [str(label) for label in labels]
+    same_in_both = {"Organisation"}
+    untranslated = [e for e, s in zip(english, swedish, strict=True) if e == s and e not in same_in_both]
+    assert not untranslated, untranslated
+
+
+# Who may complete a stage of an application whose stage is complete, by role (the owner writes it).
+WRITERS = {"owner": True, "co_writer": True, "principal": True, "reader": False, "coordinator": False, "admin": False}
+EDITABLE = {Status.DRAFT, Status.CHANGES_REQUESTED}
+
+
+@pytest.fixture
+def people(make):
+    school = make.school()
+    owner = make.user(Role.TEACHER, school=school)
+    return school, {
+        "owner": owner,
+        "co_writer": make.user(Role.TEACHER, school=school),
+        "principal": make.user(Role.PRINCIPAL, school=school),
+        "reader": make.user(Role.TEACHER, school=school),
+        "coordinator": make.user(Role.COORDINATOR, organisation=school.organisation),
+        "admin": make.user(Role.ADMIN, organisation=school.organisation),
+    }
+
+
+def _idea_written(make, school, people):
+    application = make.application(school, owner=people["owner"], team=[people["co_writer"]])
+    demo._write_answers(application, people["owner"], ["Eleverna behöver läsa mer."], complete=False)
+    return application
+
+
+@pytest.mark.parametrize("status", list(Status))
+@pytest.mark.parametrize("role", sorted(WRITERS))
+def test_completing_a_stage_by_state_and_role(app, make, people, status, role):
+    school, users = people
+    application = _idea_written(make, school, users)
+    application.status = status
+    decision = decide(users[role], application, TRANSITIONS["complete_idea"])
+    assert bool(decision) is (status in EDITABLE and WRITERS[role])
+    if status not in EDITABLE:
+        assert decision.reason == STATES[status].locked_reason  # the state speaks first
+    elif not WRITERS[role]:
+        assert decision.reason == access.can("application.edit", application, users[role]).reason
+
+
+def test_a_user_of_another_organisation_is_told_nothing(app, make, people):
+    school, users = people
+    application = _idea_written(make, school, users)
+    outsider = make.user(Role.PRINCIPAL)
+    decision = decide(outsider, application, TRANSITIONS["complete_idea"])
+    assert not decision and decision.hidden
+
+
+def test_an_incomplete_stage_says_how_much_is_left(app, make, people):
+    school, users = people
+    application = make.application(school, owner=users["owner"])
+    with force_locale("en"):
+        decision = decide(users["owner"], application, TRANSITIONS["complete_partners"])
+        assert not decision and "not complete yet" in str(decision.reason)
+    options = {o.transition.key: bool(o.decision) for o in available(users["owner"], application)}
+    assert options == {"complete_idea": False, "complete_partners": False, "complete_organisation": False}
+
+
+def test_perform_moves_the_stage_and_records_it(app, make, people, db):
+    school, users = people
+    application = _idea_written(make, school, users)
+    perform(users["owner"], application, "complete_idea")
+    assert application.stage == Stage.PARTNERS and application.status == Status.DRAFT
+    event = db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "lifecycle.complete_idea"))
+    assert event.object_id == application.id and event.changes == {"stage": ["idea", "partners"]}
+    perform(users["owner"], application, "complete_idea")  # an earlier stage again: it stays further on
+    assert application.stage == Stage.PARTNERS
+
+
+def test_perform_refuses_with_the_reason_and_changes_nothing(app, make, people):
+    school, users = people
+    application = _idea_written(make, school, users)
+    application.status = Status.SUBMITTED
+    with pytest.raises(NotAllowed) as refused:
+        perform(users["owner"], application, "complete_idea")
+    assert refused.value.decision.reason == STATES[Status.SUBMITTED].locked_reason
+    assert application.stage == Stage.IDEA
+    with pytest.raises(NotAllowed) as unknown:
+        perform(users["owner"], application, "no_such_step")
+    assert unknown.value.status == 404
