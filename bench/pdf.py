@@ -1,6 +1,7 @@
 """PDF benchmark: Grantpath's dossier path against bare WeasyPrint on the same HTML, the cached
 re-download, and memory over 20 renders. Prints figures measured in this one run; exits 1 when a
 goal is missed. Run with `make bench`."""
+
 from __future__ import annotations
 
 import gc
@@ -65,8 +66,9 @@ def main() -> int:
             start = time.perf_counter()
             bare()
             theirs.append(time.perf_counter() - start)
-        from pypdf import PdfReader
         import io
+
+        from pypdf import PdfReader
 
         pages = len(PdfReader(io.BytesIO(pdf)).pages)
         ratio = statistics.median(ours) / statistics.median(theirs)
@@ -94,9 +96,15 @@ def main() -> int:
     print(f"render through Grantpath: median {statistics.median(ours) * 1000:.0f} ms over {ROUNDS} rounds")
     print(f"same HTML, bare WeasyPrint: median {statistics.median(theirs) * 1000:.0f} ms over {ROUNDS} rounds")
     print(f"ratio Grantpath / bare: {ratio:.2f}  (goal <= {GOALS['ratio']})")
-    print(f"cached re-download (whole request): median {cached_ms:.1f} ms over 20  (goal <= {GOALS['cached_ms']:.0f} ms)")
+    print(
+        f"cached re-download (whole request): median {cached_ms:.1f} ms over 20  (goal <= {GOALS['cached_ms']:.0f} ms)"
+    )
     print(f"memory growth over 20 renders: {growth:+.1f} MB  (goal <= {GOALS['memory_mb']:.0f} MB)")
-    missed = [name for name, value in (("ratio", ratio), ("cached_ms", cached_ms), ("memory_mb", growth)) if value > GOALS[name]]
+    missed = [
+        name
+        for name, value in (("ratio", ratio), ("cached_ms", cached_ms), ("memory_mb", growth))
+        if value > GOALS[name]
+    ]
     if missed:
         print("missed: " + ", ".join(missed))
         return 1

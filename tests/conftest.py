@@ -1,12 +1,14 @@
 """Shared fixtures: one app and schema per test session, an empty database for every test,
 factories for the objects tests need, and guards against real mail and network use."""
+
 from __future__ import annotations
 
-import socket
 import smtplib
+import socket
 
 import pytest
 
+from support import ROOT, TEST_PASSWORD, build_app, database_url, empty_tables, reset_schema, sign_in_as  # noqa: F401
 from webapp.applications import services as application_services
 from webapp.auth import services as accounts
 from webapp.auth.models import Membership, Role, User
@@ -14,8 +16,6 @@ from webapp.extensions import db as _db
 from webapp.extensions import limiter
 from webapp.organisations.models import Organisation, School
 from webapp.partners.models import Partner, PartnerStatus
-
-from support import ROOT, TEST_PASSWORD, build_app, database_url, empty_tables, reset_schema, sign_in_as  # noqa: F401
 
 
 @pytest.fixture(scope="session")
@@ -104,25 +104,43 @@ class Factory:
         _db.session.flush()
         return school
 
-    def user(self, role: Role | str = Role.TEACHER, *, school=None, organisation=None, email=None,
-             password=None, name=None, language="sv", active=True) -> User:
+    def user(
+        self,
+        role: Role | str = Role.TEACHER,
+        *,
+        school=None,
+        organisation=None,
+        email=None,
+        password=None,
+        name=None,
+        language="sv",
+        active=True,
+    ) -> User:
         role = Role(role)
         n = self._n()
         if role.needs_school and school is None:
             school = self.school(organisation)
         organisation = organisation or (school.organisation if school else self.organisation())
-        user = User(email=email or f"person{n}@example.org", name=name or f"Person {n}", language=language, active=active)
+        user = User(
+            email=email or f"person{n}@example.org", name=name or f"Person {n}", language=language, active=active
+        )
         if password:
             accounts.set_password(user, password)
-        user.memberships.append(Membership(organisation=organisation, school=school if role.needs_school else None, role=role))
+        user.memberships.append(
+            Membership(organisation=organisation, school=school if role.needs_school else None, role=role)
+        )
         _db.session.add(user)
         _db.session.flush()
         return user
 
-    def application(self, school=None, owner=None, action_key="KA210-SCH", call_round="2027-R1", title=None, team=(), **kw):
+    def application(
+        self, school=None, owner=None, action_key="KA210-SCH", call_round="2027-R1", title=None, team=(), **kw
+    ):
         school = school or self.school()
         owner = owner or self.user(Role.TEACHER, school=school)
-        application = application_services.create(owner, school, action_key, call_round, title or f"Projekt {self._n()}")
+        application = application_services.create(
+            owner, school, action_key, call_round, title or f"Projekt {self._n()}"
+        )
         for member in team:
             application.team.append(member)
         for key, value in kw.items():
@@ -131,8 +149,9 @@ class Factory:
         return application
 
     def partner(self, application, name=None, country="DK", status=PartnerStatus.CONFIRMED, **kw) -> Partner:
-        partner = Partner(application=application, name=name or f"Partnerskola {self._n()}", country=country,
-                          status=status, **kw)
+        partner = Partner(
+            application=application, name=name or f"Partnerskola {self._n()}", country=country, status=status, **kw
+        )
         _db.session.add(partner)
         _db.session.flush()
         return partner
@@ -155,4 +174,3 @@ def login(client):
         return client
 
     return _login
-

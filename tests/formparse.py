@@ -1,4 +1,5 @@
 """Finds the POST forms of a page and their fields, so property tests can fill any form."""
+
 from html.parser import HTMLParser
 
 

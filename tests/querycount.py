@@ -1,4 +1,5 @@
 """Counts the SQL statements a block of code sends, for the no-N+1 tests of list pages."""
+
 from contextlib import contextmanager
 
 from sqlalchemy import event

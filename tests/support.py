@@ -1,4 +1,5 @@
 """Helpers shared by the test conftests: test configuration, isolated clients, schema handling."""
+
 from __future__ import annotations
 
 import os
@@ -85,8 +86,6 @@ def empty_tables(app) -> None:
             else:
                 for table in reversed(_db.metadata.sorted_tables):
                     conn.execute(table.delete())
-
-
 
 
 def sign_in_as(client, user) -> None:

@@ -1,4 +1,5 @@
 """Grantpath: guides schools through Erasmus+ and Nordplus grant applications."""
+
 from __future__ import annotations
 
 import logging

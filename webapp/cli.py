@@ -1,4 +1,5 @@
 """Flask commands: `flask --app webapp demo-data`, `programmes check`, `outbox deliver`, `create-organisation`."""
+
 from __future__ import annotations
 
 import click
@@ -18,8 +19,10 @@ def check_programmes():
     for key, versions in sorted(current_app.extensions["programmes"].actions.items()):
         for year, definition in sorted(versions.items()):
             fields = sum(len(s.fields) for s in definition.sections)
-            click.echo(f"ok  {key:<24} {year}: {len(definition.sections)} sections, {fields} questions, "
-                       f"rounds {', '.join(r.id for r in definition.call_rounds)}")
+            click.echo(
+                f"ok  {key:<24} {year}: {len(definition.sections)} sections, {fields} questions, "
+                f"rounds {', '.join(r.id for r in definition.call_rounds)}"
+            )
 
 
 @outbox_cli.command("deliver")

@@ -1,5 +1,6 @@
 """Configuration: defaults, then instance/config.py, then GRANTPATH_* environment variables,
 then the overrides a caller (the tests) passes. Validation fails with one clear sentence."""
+
 from __future__ import annotations
 
 import os
@@ -78,7 +79,9 @@ def validate(config) -> None:
             raise ConfigError(f"The folder for the SQLite database does not exist: {folder}")
     storage = str(config.get("RATELIMIT_STORAGE_URI", ""))
     if "://" not in storage:
-        raise ConfigError(f"RATELIMIT_STORAGE_URI {storage!r} is not a storage URI such as memory:// or redis://host:6379")
+        raise ConfigError(
+            f"RATELIMIT_STORAGE_URI {storage!r} is not a storage URI such as memory:// or redis://host:6379"
+        )
 
 
 def ensure_instance_folder(instance_path: str) -> None:

@@ -1,5 +1,6 @@
 """The demo municipality: real public facts from the seeds (Solna's schools, twin towns and past
 projects), fictional people with addresses at example.org."""
+
 from __future__ import annotations
 
 from .applications import services as applications
@@ -7,9 +8,9 @@ from .applications.models import Application
 from .auth import services as accounts
 from .auth.models import Membership, Role, User
 from .extensions import db
+from .lifecycle import Stage, Status
 from .organisations.models import Organisation, OrganisationKind, School
 from .partners.models import Partner
-from .lifecycle import Stage, Status
 from .programmes import registry
 from .sections import services as sections
 from .sections.models import SectionAnswer
@@ -31,7 +32,12 @@ PEOPLE = [
     ("amir.haddad@example.org", "Amir Haddad", "sv", [(Role.TEACHER, "Ulriksdalsskolan")]),
     ("karin.holm@example.org", "Karin Holm", "sv", [(Role.PRINCIPAL, "Ulriksdalsskolan")]),
     ("lena.sjoberg@example.org", "Lena Sjöberg", "sv", [(Role.TEACHER, "Solna Gymnasium")]),
-    ("oskar.falk@example.org", "Oskar Falk", "sv", [(Role.TEACHER, "Bergshamraskolan"), (Role.PRINCIPAL, "Bergshamraskolan")]),
+    (
+        "oskar.falk@example.org",
+        "Oskar Falk",
+        "sv",
+        [(Role.TEACHER, "Bergshamraskolan"), (Role.PRINCIPAL, "Bergshamraskolan")],
+    ),
 ]
 
 # Partner schools from Solna's twin towns and the YEPSA project (seed 000); the contact people are fictional.
@@ -86,18 +92,66 @@ ENGLISH_TITLES = {
 
 # title, action, round, school, owner, co-writers, stage, status
 APPLICATIONS = [
-    ("Hållbart entreprenörskap med våra nordiska vänorter", "NPJ-DEVELOPMENT", "2027-R1", "Solna Gymnasium",
-     "teacher@example.org", ["lena.sjoberg@example.org"], Stage.PARTNERS, Status.DRAFT),
-    ("YEPSA 2 – unga européer för hållbar handling", "KA220-SCH", "2027-R1", "Solna Gymnasium",
-     "teacher@example.org", [], Stage.ORGANISATION, Status.DRAFT),
-    ("Metodutveckling för idrottsgymnasier i Europa", "KA210-SCH", "2027-R1", "Solna Gymnasium",
-     "lena.sjoberg@example.org", ["teacher@example.org"], Stage.SUBMISSION, Status.AWAITING_APPROVAL),
-    ("Språk och inkludering i grundskolan", "KA122-SCH", "2027-R1", "Ulriksdalsskolan",
-     "amir.haddad@example.org", [], Stage.IDEA, Status.DRAFT),
-    ("Läsglädje med Valmiera", "NPJ-MOBILITY", "2026-R1", "Bergshamraskolan",
-     "oskar.falk@example.org", [], Stage.SUBMISSION, Status.REPORTING),
-    ("Ackrediterad mobilitet 2026 för grundskolorna", "KA121-SCH", "2026-R1", "Ulriksdalsskolan",
-     "karin.holm@example.org", [], Stage.SUBMISSION, Status.GRANTED),
+    (
+        "Hållbart entreprenörskap med våra nordiska vänorter",
+        "NPJ-DEVELOPMENT",
+        "2027-R1",
+        "Solna Gymnasium",
+        "teacher@example.org",
+        ["lena.sjoberg@example.org"],
+        Stage.PARTNERS,
+        Status.DRAFT,
+    ),
+    (
+        "YEPSA 2 – unga européer för hållbar handling",
+        "KA220-SCH",
+        "2027-R1",
+        "Solna Gymnasium",
+        "teacher@example.org",
+        [],
+        Stage.ORGANISATION,
+        Status.DRAFT,
+    ),
+    (
+        "Metodutveckling för idrottsgymnasier i Europa",
+        "KA210-SCH",
+        "2027-R1",
+        "Solna Gymnasium",
+        "lena.sjoberg@example.org",
+        ["teacher@example.org"],
+        Stage.SUBMISSION,
+        Status.AWAITING_APPROVAL,
+    ),
+    (
+        "Språk och inkludering i grundskolan",
+        "KA122-SCH",
+        "2027-R1",
+        "Ulriksdalsskolan",
+        "amir.haddad@example.org",
+        [],
+        Stage.IDEA,
+        Status.DRAFT,
+    ),
+    (
+        "Läsglädje med Valmiera",
+        "NPJ-MOBILITY",
+        "2026-R1",
+        "Bergshamraskolan",
+        "oskar.falk@example.org",
+        [],
+        Stage.SUBMISSION,
+        Status.REPORTING,
+    ),
+    (
+        "Ackrediterad mobilitet 2026 för grundskolorna",
+        "KA121-SCH",
+        "2026-R1",
+        "Ulriksdalsskolan",
+        "karin.holm@example.org",
+        [],
+        Stage.SUBMISSION,
+        Status.GRANTED,
+    ),
 ]
 
 
@@ -126,10 +180,16 @@ def load() -> Organisation:
         application.team = [users[owner], *(users[e] for e in team)]
         application.stage, application.status = stage, status
         for name, country, city, partner_status, contact in PARTNERS.get(title, []):
-            application.partners.append(Partner(
-                name=name, country=country, city=city, status=partner_status, contact_name=contact,
-                contact_email=f"{contact.split()[0].lower()}.{country.lower()}@example.org",
-            ))
+            application.partners.append(
+                Partner(
+                    name=name,
+                    country=country,
+                    city=city,
+                    status=partner_status,
+                    contact_name=contact,
+                    contact_email=f"{contact.split()[0].lower()}.{country.lower()}@example.org",
+                )
+            )
         db.session.flush()
         if title in THEMES:
             _write_answers(application, users[owner], THEMES[title], complete=stage != Stage.PARTNERS)
@@ -183,7 +243,11 @@ def _values(section, sentences, counter, orgs) -> dict:
             values[f.key] = "no"
         elif f.type in ("choice", "multichoice"):
             source = f.choices if f.choices is not None else registry.choices().lists[f.choices_from]
-            picked = [c.value for c in source][-1:] if f.type == "choice" else [c.value for c in source][: min(2, f.max_selected or 2)]
+            picked = (
+                [c.value for c in source][-1:]
+                if f.type == "choice"
+                else [c.value for c in source][: min(2, f.max_selected or 2)]
+            )
             values[f.key] = picked[0] if f.type == "choice" else picked
         elif f.type == "organisation":
             values[f.key] = "applicant"

@@ -1,5 +1,6 @@
 """Extensions are created here and bound to the app in create_app, so that modules can import them
 without importing the app."""
+
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address

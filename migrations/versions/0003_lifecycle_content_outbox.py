@@ -6,6 +6,7 @@ The checklist ticks and self-assessment scores were stored as section answers un
 Revision ID: 0003
 Revises: 0002
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -26,9 +27,15 @@ def _content_table(name):
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("application_id", sa.Integer(), nullable=False),
         sa.Column("updated_by_id", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(["application_id"], ["application.id"], name=op.f(f"fk_{name}_application_id_application"),
-                                ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["updated_by_id"], ["user.id"], name=op.f(f"fk_{name}_updated_by_id_user"), ondelete="SET NULL"),
+        sa.ForeignKeyConstraint(
+            ["application_id"],
+            ["application.id"],
+            name=op.f(f"fk_{name}_application_id_application"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["updated_by_id"], ["user.id"], name=op.f(f"fk_{name}_updated_by_id_user"), ondelete="SET NULL"
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f(f"pk_{name}")),
         sa.UniqueConstraint("application_id", name=f"uq_{name}_application"),
     )
@@ -38,8 +45,13 @@ def _content_table(name):
 
 def upgrade():
     with op.batch_alter_table("application", schema=None) as batch_op:
-        batch_op.alter_column("workflow_version", new_column_name="call_year", existing_type=sa.Integer(),
-                              existing_nullable=False, existing_server_default="0")
+        batch_op.alter_column(
+            "workflow_version",
+            new_column_name="call_year",
+            existing_type=sa.Integer(),
+            existing_nullable=False,
+            existing_server_default="0",
+        )
     for key, table in MOVED:
         _content_table(table)
         op.execute(
@@ -75,5 +87,10 @@ def downgrade():
             batch_op.drop_index(batch_op.f(f"ix_{table}_application_id"))
         op.drop_table(table)
     with op.batch_alter_table("application", schema=None) as batch_op:
-        batch_op.alter_column("call_year", new_column_name="workflow_version", existing_type=sa.Integer(),
-                              existing_nullable=False, existing_server_default="0")
+        batch_op.alter_column(
+            "call_year",
+            new_column_name="workflow_version",
+            existing_type=sa.Integer(),
+            existing_nullable=False,
+            existing_server_default="0",
+        )

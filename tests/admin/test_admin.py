@@ -14,18 +14,32 @@ def admin(make):
 
 def test_add_school_and_edit_it(login, admin, db):
     client = login(admin)
-    response = client.post("/admin/schools/new", data={"name": "Solna Gymnasium", "city": "Solna", "country": "SE",
-                                                       "oid": "e10234567", "pic": "", "address": ""})
+    response = client.post(
+        "/admin/schools/new",
+        data={
+            "name": "Solna Gymnasium",
+            "city": "Solna",
+            "country": "SE",
+            "oid": "e10234567",
+            "pic": "",
+            "address": "",
+        },
+    )
     assert response.status_code == 302
     school = db.session.scalar(db.select(School))
     assert school.oid == "E10234567" and school.pic is None
     assert school.organisation_id == admin.memberships[0].organisation_id
-    response = client.post(f"/admin/schools/{school.id}", data={"name": "Solna gymnasium", "city": "Solna",
-                                                               "country": "SE", "oid": "E10234567", "pic": "123456789"})
+    response = client.post(
+        f"/admin/schools/{school.id}",
+        data={"name": "Solna gymnasium", "city": "Solna", "country": "SE", "oid": "E10234567", "pic": "123456789"},
+    )
     assert response.status_code == 302
     db.session.refresh(school)
     assert school.name == "Solna gymnasium" and school.pic == "123456789"
-    assert db.session.scalar(db.select(db.func.count()).select_from(AuditEvent).where(AuditEvent.object_type == "school")) == 2
+    assert (
+        db.session.scalar(db.select(db.func.count()).select_from(AuditEvent).where(AuditEvent.object_type == "school"))
+        == 2
+    )
 
 
 @pytest.mark.parametrize(
@@ -57,8 +71,16 @@ def test_oid_is_unique(login, admin, make):
 
 def test_invite_creates_the_account_and_mails_a_link(login, admin, make, db, outbox, client):
     school = make.school(admin.memberships[0].organisation)
-    response = login(admin).post("/admin/users/invite", data={
-        "name": "Amir Haddad", "email": "Amir@Example.org", "role": "teacher", "school_id": school.id, "language": "en"})
+    response = login(admin).post(
+        "/admin/users/invite",
+        data={
+            "name": "Amir Haddad",
+            "email": "Amir@Example.org",
+            "role": "teacher",
+            "school_id": school.id,
+            "language": "en",
+        },
+    )
     assert response.status_code == 302
     user = db.session.scalar(db.select(User).where(User.email == "amir@example.org"))
     assert user.password_hash is None and [(m.role, m.school_id) for m in user.memberships] == [("teacher", school.id)]
@@ -76,23 +98,33 @@ def test_invite_creates_the_account_and_mails_a_link(login, admin, make, db, out
 )
 def test_invite_checks_role_and_school(login, admin, make, db, role, school, message):
     school_obj = make.school(admin.memberships[0].organisation)
-    data = {"name": "X", "email": "x@example.org", "role": role, "school_id": school_obj.id if school else "", "language": "sv"}
+    data = {
+        "name": "X",
+        "email": "x@example.org",
+        "role": role,
+        "school_id": school_obj.id if school else "",
+        "language": "sv",
+    }
     response = login(admin).post("/admin/users/invite", data=data)
     assert response.status_code == 422 and message in response.get_data(as_text=True)
 
 
 def test_invite_cannot_use_a_school_of_another_organisation(login, admin, make, db):
     foreign = make.school()
-    response = login(admin).post("/admin/users/invite", data={
-        "name": "X", "email": "x@example.org", "role": "teacher", "school_id": foreign.id, "language": "sv"})
+    response = login(admin).post(
+        "/admin/users/invite",
+        data={"name": "X", "email": "x@example.org", "role": "teacher", "school_id": foreign.id, "language": "sv"},
+    )
     assert response.status_code == 422
     assert db.session.scalar(db.select(User).where(User.email == "x@example.org")) is None
 
 
 def test_invite_refuses_an_address_of_another_organisation(login, admin, make):
     make.user(Role.TEACHER, email="taken@example.org")
-    response = login(admin).post("/admin/users/invite", data={
-        "name": "X", "email": "taken@example.org", "role": "coordinator", "school_id": "", "language": "sv"})
+    response = login(admin).post(
+        "/admin/users/invite",
+        data={"name": "X", "email": "taken@example.org", "role": "coordinator", "school_id": "", "language": "sv"},
+    )
     assert response.status_code == 422 and "en annan organisation" in response.get_data(as_text=True)
 
 
@@ -101,7 +133,12 @@ def test_roles_can_be_added_and_removed_but_not_the_last_admin(login, admin, mak
     school = make.school(org)
     teacher = make.user(Role.TEACHER, school=school)
     client = login(admin)
-    assert client.post(f"/admin/users/{teacher.id}/roles", data={"m-role": "principal", "m-school_id": school.id}).status_code == 302
+    assert (
+        client.post(
+            f"/admin/users/{teacher.id}/roles", data={"m-role": "principal", "m-school_id": school.id}
+        ).status_code
+        == 302
+    )
     duplicate = client.post(f"/admin/users/{teacher.id}/roles", data={"m-role": "principal", "m-school_id": school.id})
     assert duplicate.status_code == 422 and "redan den här rollen" in duplicate.get_data(as_text=True)
     db.session.refresh(teacher)
@@ -126,7 +163,10 @@ def test_closed_account_is_signed_out(login, admin, make, db):
 
     admin_client = teacher_client.application.test_client()
     sign_in_as(admin_client, admin)
-    assert admin_client.post(f"/admin/users/{teacher.id}", data={"name": teacher.name, "language": "sv"}).status_code == 302
+    assert (
+        admin_client.post(f"/admin/users/{teacher.id}", data={"name": teacher.name, "language": "sv"}).status_code
+        == 302
+    )
     assert teacher_client.get("/applications/").status_code == 302
 
 

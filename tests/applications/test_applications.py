@@ -1,14 +1,14 @@
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from flask_babel import force_locale
 
 from querycount import count_queries
-from webapp.applications import presenters, services
+from webapp.applications import presenters
 from webapp.applications.models import Application
-from webapp.lifecycle import STATES, Stage, Status
 from webapp.auth.models import Role
 from webapp.core.audit import AuditEvent
+from webapp.lifecycle import STATES, Stage, Status
 
 
 def test_create_application_from_a_call_round(login, make, db):
@@ -23,8 +23,12 @@ def test_create_application_from_a_call_round(login, make, db):
     )
     assert response.status_code == 302
     application = db.session.scalar(db.select(Application))
-    assert (application.title, application.action_key, application.call_round) == ("Idrott i Europa", "KA210-SCH", "2027-R1")
-    assert application.deadline == datetime(2027, 3, 4, 11, 0, tzinfo=timezone.utc)  # 12:00 Brussels
+    assert (application.title, application.action_key, application.call_round) == (
+        "Idrott i Europa",
+        "KA210-SCH",
+        "2027-R1",
+    )
+    assert application.deadline == datetime(2027, 3, 4, 11, 0, tzinfo=UTC)  # 12:00 Brussels
     assert application.team == [teacher] and application.stage == Stage.IDEA and application.status == Status.DRAFT
     event = db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "application.created"))
     assert event.actor_id == teacher.id and event.changes["title"] == [None, "Idrott i Europa"]
@@ -46,7 +50,7 @@ def test_create_rejects_bad_input_next_to_the_field_and_keeps_it(login, make, db
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert f'id="{field}-error"' in page
-    assert message in page or message == "Not a valid choice" and "Inte ett giltigt val" in page
+    assert message in page or (message == "Not a valid choice" and "Inte ett giltigt val" in page)
     if data["title"]:
         assert data["title"] in page
     assert db.session.scalar(db.select(db.func.count()).select_from(Application)) == 0
@@ -55,7 +59,9 @@ def test_create_rejects_bad_input_next_to_the_field_and_keeps_it(login, make, db
 def test_teacher_cannot_create_for_another_school(login, make, db):
     teacher = make.user(Role.TEACHER)
     other = make.school(teacher.memberships[0].organisation)
-    response = login(teacher).post("/applications/new", data={"title": "X", "call": "KA210-SCH/2027-R1", "school_id": other.id})
+    response = login(teacher).post(
+        "/applications/new", data={"title": "X", "call": "KA210-SCH/2027-R1", "school_id": other.id}
+    )
     assert response.status_code == 422
     assert db.session.scalar(db.select(db.func.count()).select_from(Application)) == 0
 
@@ -66,8 +72,13 @@ def test_edit_changes_title_round_and_team(login, make, db):
     client = login(application.owner)
     response = client.post(
         f"/applications/{application.id}/edit",
-        data={"title": "Nytt namn", "call": "KA220-SCH/2027-R1", "school_id": application.school_id,
-              "team": [colleague.id], "version": application.version},
+        data={
+            "title": "Nytt namn",
+            "call": "KA220-SCH/2027-R1",
+            "school_id": application.school_id,
+            "team": [colleague.id],
+            "version": application.version,
+        },
     )
     assert response.status_code == 302
     db.session.refresh(application)
@@ -82,9 +93,13 @@ def test_concurrent_edit_is_detected_and_nothing_is_lost(login, make, db):
     client = login(application.owner)
     stale_version = application.version
     base = {"call": "KA210-SCH/2027-R1", "school_id": application.school_id, "team": [application.owner_id]}
-    first = client.post(f"/applications/{application.id}/edit", data={**base, "title": "Första", "version": stale_version})
+    first = client.post(
+        f"/applications/{application.id}/edit", data={**base, "title": "Första", "version": stale_version}
+    )
     assert first.status_code == 302
-    second = client.post(f"/applications/{application.id}/edit", data={**base, "title": "Andra", "version": stale_version})
+    second = client.post(
+        f"/applications/{application.id}/edit", data={**base, "title": "Andra", "version": stale_version}
+    )
     page = second.get_data(as_text=True)
     assert second.status_code == 409
     assert "Någon annan sparade ansökan" in page
@@ -152,7 +167,9 @@ def _add_applications(make, school, n):
         make.application(school, owner=owner, team=[make.user(Role.TEACHER, school=school)])
 
 
-@pytest.mark.parametrize("path,role", [("/applications/", Role.COORDINATOR), ("/", Role.COORDINATOR), ("/", Role.PRINCIPAL)])
+@pytest.mark.parametrize(
+    "path,role", [("/applications/", Role.COORDINATOR), ("/", Role.COORDINATOR), ("/", Role.PRINCIPAL)]
+)
 def test_list_pages_make_a_constant_number_of_queries(login, make, db, path, role):
     school = make.school()
     user = make.user(role, school=school if role.needs_school else None, organisation=school.organisation)
@@ -174,7 +191,11 @@ def test_start_page_per_role(login, make):
     make.application(school, owner=teacher, title="Väntar", status=Status.AWAITING_APPROVAL, stage=Stage.SUBMISSION)
     make.application(school, owner=teacher, title="Utkastet")
     teacher_page = login(teacher).get("/").get_data(as_text=True)
-    assert "Mina ansökningar" in teacher_page and "Beskriv idén" in teacher_page and "Väntar på rektors beslut" in teacher_page
+    assert (
+        "Mina ansökningar" in teacher_page
+        and "Beskriv idén" in teacher_page
+        and "Väntar på rektors beslut" in teacher_page
+    )
     principal_page = login(principal).get("/").get_data(as_text=True)
     waiting = principal_page.split("Väntar på mitt beslut")[1].split("Mina ansökningar")[0]
     assert "Väntar" in waiting and "Utkastet" not in waiting
@@ -205,4 +226,6 @@ def test_overview_shows_brussels_and_stockholm_deadline(login, make):
     assert "1 februari 2027 kl. 23.59" in page  # CET and Stockholm agree in winter
     assert "1 februari 2027 kl. 23.59 CET" in page  # as the Nordplus call states it
     erasmus = make.application(owner=application.owner, school=application.school, action_key="KA220-SCH")
-    assert "4 mars 2027 kl. 12.00 (Bryssel)" in login(application.owner).get(f"/applications/{erasmus.id}").get_data(as_text=True)
+    assert "4 mars 2027 kl. 12.00 (Bryssel)" in login(application.owner).get(f"/applications/{erasmus.id}").get_data(
+        as_text=True
+    )

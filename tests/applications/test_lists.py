@@ -1,15 +1,16 @@
 """The lists of applications: who sees which, in which order, the filters, and a fixed number of
 SQL statements however many rows there are."""
+
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from querycount import count_queries
 from webapp.applications import queries
 from webapp.auth.models import Role
 from webapp.lifecycle import Stage, Status
 
-NOW = datetime(2027, 1, 1, tzinfo=timezone.utc)
+NOW = datetime(2027, 1, 1, tzinfo=UTC)
 
 
 def _ids(query):
@@ -41,9 +42,9 @@ def test_filters_narrow_and_unknown_values_are_ignored(login, make, db):
     assert _ids(queries.visible(coordinator, action_key="KA210-SCH")) == [b.id]
     client = login(coordinator)
     page = client.get("/applications/?status=no-such&stage=; DROP&action=XX&school=abc").get_data(as_text=True)
-    assert f"/applications/{a.id}\"" in page and f"/applications/{b.id}\"" in page
+    assert f'/applications/{a.id}"' in page and f'/applications/{b.id}"' in page
     page = client.get(f"/applications/?school={two.id}").get_data(as_text=True)
-    assert f"/applications/{a.id}\"" not in page and f"/applications/{b.id}\"" in page
+    assert f'/applications/{a.id}"' not in page and f'/applications/{b.id}"' in page
 
 
 def test_a_writers_list_holds_what_they_write_and_is_still_in_play(make, db):

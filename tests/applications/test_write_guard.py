@@ -1,6 +1,7 @@
-""""May change the content now" is one rule: no write route changes an application whose state
+""" "May change the content now" is one rule: no write route changes an application whose state
 does not allow writing, whoever asks. Every POST route of an application is listed here; a new one
 that is not fails the first test."""
+
 from __future__ import annotations
 
 import pytest
@@ -20,28 +21,48 @@ def _state(db, application_id: int) -> dict:
     application = db.session.get(Application, application_id)
     return {
         "record": (application.title, application.stage, application.status, application.version),
-        "answers": sorted((a.section_key, a.version) for a in db.session.scalars(db.select(SectionAnswer)
-                          .where(SectionAnswer.application_id == application_id))),
-        "checklist": db.session.scalar(db.select(ChecklistTicks.version).where(ChecklistTicks.application_id == application_id)),
-        "scores": db.session.scalar(db.select(SelfAssessment.version).where(SelfAssessment.application_id == application_id)),
-        "partners": sorted((p.id, p.name, p.version) for p in db.session.scalars(db.select(Partner)
-                           .where(Partner.application_id == application_id))),
-        "events": db.session.scalar(db.select(db.func.count()).select_from(AuditEvent)
-                                    .where(AuditEvent.object_id == application_id, AuditEvent.object_type == "application")),
+        "answers": sorted(
+            (a.section_key, a.version)
+            for a in db.session.scalars(db.select(SectionAnswer).where(SectionAnswer.application_id == application_id))
+        ),
+        "checklist": db.session.scalar(
+            db.select(ChecklistTicks.version).where(ChecklistTicks.application_id == application_id)
+        ),
+        "scores": db.session.scalar(
+            db.select(SelfAssessment.version).where(SelfAssessment.application_id == application_id)
+        ),
+        "partners": sorted(
+            (p.id, p.name, p.version)
+            for p in db.session.scalars(db.select(Partner).where(Partner.application_id == application_id))
+        ),
+        "events": db.session.scalar(
+            db.select(db.func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.object_id == application_id, AuditEvent.object_type == "application")
+        ),
     }
 
 
 # endpoint -> (URL below /applications/<id>, form data); ids are filled in per test.
 WRITES = {
-    "applications.edit": ("edit", lambda a, p: {"title": "Ändrad", "call": f"{a.action_key}/{a.call_round}",
-                                                "school_id": a.school_id, "version": a.version}),
+    "applications.edit": (
+        "edit",
+        lambda a, p: {
+            "title": "Ändrad",
+            "call": f"{a.action_key}/{a.call_round}",
+            "school_id": a.school_id,
+            "version": a.version,
+        },
+    ),
     "applications.transition": ("transitions/complete_idea", lambda a, p: {}),
     "sections.save_section": ("sections/needs", lambda a, p: {"version": _version(a, "needs"), "need": "Ny text"}),
     "sections.save_checklist": ("checklist", lambda a, p: {"version": "0", "ticked": "partners_confirmed"}),
     "sections.save_self_assessment": ("self-assessment", lambda a, p: {"version": "0", "relevance": "20"}),
     "partners.create": ("partners/new", lambda a, p: {"name": "Ny skola", "country": "DK", "status": "identified"}),
-    "partners.edit": ("partners/{partner}", lambda a, p: {"name": "Nytt namn", "country": "DK", "status": "identified",
-                                                          "loaded_version": p.version}),
+    "partners.edit": (
+        "partners/{partner}",
+        lambda a, p: {"name": "Nytt namn", "country": "DK", "status": "identified", "loaded_version": p.version},
+    ),
     "partners.remove": ("partners/{partner}/remove", lambda a, p: {}),
 }
 
@@ -53,8 +74,9 @@ def _version(application, key):
 
 
 def test_every_post_route_of_an_application_is_covered(app):
-    posting = {r.endpoint for r in app.url_map.iter_rules()
-               if "POST" in (r.methods or ()) and "application_id" in r.arguments}
+    posting = {
+        r.endpoint for r in app.url_map.iter_rules() if "POST" in (r.methods or ()) and "application_id" in r.arguments
+    }
     assert posting == set(WRITES)
 
 
@@ -93,8 +115,10 @@ def test_the_same_writes_go_through_on_a_draft(login, db, written):
     for endpoint in sorted(WRITES, key=lambda e: e == "partners.remove"):  # the removal last
         path, data = WRITES[endpoint]
         before = _state(db, application.id)
-        response = client.post(f"/applications/{application.id}/" + path.format(partner=partner_id),
-                               data=data(db.session.get(Application, application.id), db.session.get(Partner, partner_id)))
+        response = client.post(
+            f"/applications/{application.id}/" + path.format(partner=partner_id),
+            data=data(db.session.get(Application, application.id), db.session.get(Partner, partner_id)),
+        )
         assert response.status_code == 302, (endpoint, response.status_code)
         assert _state(db, application.id) != before, endpoint
     assert db.session.get(Application, application.id).stage == Stage.PARTNERS

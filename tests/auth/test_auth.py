@@ -25,7 +25,9 @@ def test_sign_in_with_any_email_case_and_sign_out(client, make):
     assert client.get("/applications/").status_code == 302
 
 
-@pytest.mark.parametrize("email,password", [("elin@example.org", "wrong password"), ("nobody@example.org", TEST_PASSWORD)])
+@pytest.mark.parametrize(
+    "email,password", [("elin@example.org", "wrong password"), ("nobody@example.org", TEST_PASSWORD)]
+)
 def test_wrong_credentials_give_one_message_that_reveals_nothing(client, make, email, password):
     make.user(email="elin@example.org", password=TEST_PASSWORD)
     response = sign_in(client, email, password)
@@ -55,10 +57,14 @@ def test_sign_in_is_throttled_with_a_clear_message(client, make):
 
 def test_next_parameter_only_follows_local_paths(client, make):
     make.user(email="elin@example.org", password=TEST_PASSWORD)
-    response = client.post("/sign-in?next=https://evil.example.com/", data={"email": "elin@example.org", "password": TEST_PASSWORD})
+    response = client.post(
+        "/sign-in?next=https://evil.example.com/", data={"email": "elin@example.org", "password": TEST_PASSWORD}
+    )
     assert response.headers["Location"] == "/"
     client.post("/sign-out")
-    response = client.post("/sign-in?next=/applications/", data={"email": "elin@example.org", "password": TEST_PASSWORD})
+    response = client.post(
+        "/sign-in?next=/applications/", data={"email": "elin@example.org", "password": TEST_PASSWORD}
+    )
     assert response.headers["Location"] == "/applications/"
 
 
@@ -117,7 +123,12 @@ def test_account_page_changes_name_language_and_password(login, make, db):
     assert "My account" in client.get("/account").get_data(as_text=True)
     mismatch = client.post("/account", data={"pw-password": "a new long password", "pw-confirm": "another one"})
     assert mismatch.status_code == 422 and "The two passwords differ." in mismatch.get_data(as_text=True)
-    assert client.post("/account", data={"pw-password": "a new long password", "pw-confirm": "a new long password"}).status_code == 302
+    assert (
+        client.post(
+            "/account", data={"pw-password": "a new long password", "pw-confirm": "a new long password"}
+        ).status_code
+        == 302
+    )
     db.session.refresh(user)
     assert user.name == "Elin L" and user.language == "en"
     assert accounts.authenticate(user.email, "a new long password") is not None

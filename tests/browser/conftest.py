@@ -1,4 +1,5 @@
 """A real server on 127.0.0.1 with the demo data, and headless Debian Chromium driven by Playwright."""
+
 from __future__ import annotations
 
 import os
@@ -14,8 +15,13 @@ from webapp.extensions import db
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 

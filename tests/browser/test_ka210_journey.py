@@ -1,4 +1,5 @@
 """A teacher takes a KA210-SCH application from the chooser through the four stages in the browser."""
+
 from __future__ import annotations
 
 import re
@@ -20,7 +21,9 @@ SPECIAL = {
 def fill_form(page, text: str) -> None:
     """Answers every visible question of the section form: text, numbers, dates, choices."""
     form = page.locator("form.section-form")
-    for field in form.locator("textarea:visible, input[type=text]:visible, input[type=date]:visible, input:not([type]):visible").all():
+    for field in form.locator(
+        "textarea:visible, input[type=text]:visible, input[type=date]:visible, input:not([type]):visible"
+    ).all():
         name = field.get_attribute("name") or ""
         key = name.split("-")[-1]
         field.fill(SPECIAL.get(key, text))
@@ -38,7 +41,10 @@ def walk_stage(page, base, application_id, stage, screenshot_dir, text):
     first = page.locator(".section-list h3 a").first
     first.click()
     while True:
-        if page.locator("form.section-form button[value=add]").count() and not page.locator("fieldset.repeat-item").count():
+        if (
+            page.locator("form.section-form button[value=add]").count()
+            and not page.locator("fieldset.repeat-item").count()
+        ):
             page.locator("form.section-form button[value=add]").click()
         fill_form(page, text)
         check_accessibility(page, f"ka210 {stage} {page.url.rsplit('/', 1)[-1]}", screenshot_dir)

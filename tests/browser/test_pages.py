@@ -1,5 +1,6 @@
 """Each demo user signs in through the real form and visits their pages in Swedish and English;
 axe-core finds no WCAG 2.1 A/AA violation on any of them."""
+
 from __future__ import annotations
 
 import re
@@ -7,20 +8,45 @@ import re
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}, "resultTypes": ["violations"]}
+WCAG = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "resultTypes": ["violations"],
+}
 axe = Axe()
 
 PAGES = {
-    "teacher@example.org": ["/", "/applications/", "/applications/new", "/applications/chooser", "/applications/1",
-                            "/applications/1/edit", "/applications/1/stages/idea", "/applications/1/sections/needs",
-                            "/applications/1/partners/", "/applications/1/partners/new", "/applications/2/stages/organisation",
-                            "/applications/2/sections/work_packages", "/applications/2/sections/organisation_profiles",
-                            "/applications/2/self-assessment", "/applications/2/copy", "/applications/2/stages/submission",
-                            "/account"],
+    "teacher@example.org": [
+        "/",
+        "/applications/",
+        "/applications/new",
+        "/applications/chooser",
+        "/applications/1",
+        "/applications/1/edit",
+        "/applications/1/stages/idea",
+        "/applications/1/sections/needs",
+        "/applications/1/partners/",
+        "/applications/1/partners/new",
+        "/applications/2/stages/organisation",
+        "/applications/2/sections/work_packages",
+        "/applications/2/sections/organisation_profiles",
+        "/applications/2/self-assessment",
+        "/applications/2/copy",
+        "/applications/2/stages/submission",
+        "/account",
+    ],
     "principal@example.org": ["/", "/applications/", "/applications/3", "/applications/3/sections/activities"],
     "coordinator@example.org": ["/", "/applications/", "/applications/4"],
-    "admin@example.org": ["/", "/admin/organisation", "/admin/schools", "/admin/schools/new", "/admin/schools/1",
-                          "/admin/users", "/admin/users/invite", "/admin/users/1", "/admin/audit"],
+    "admin@example.org": [
+        "/",
+        "/admin/organisation",
+        "/admin/schools",
+        "/admin/schools/new",
+        "/admin/schools/1",
+        "/admin/users",
+        "/admin/users/invite",
+        "/admin/users/1",
+        "/admin/audit",
+    ],
 }
 
 

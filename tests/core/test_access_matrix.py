@@ -1,5 +1,6 @@
 """Walks every route of the URL map as every role, on objects of the user's own organisation and of
 another one. A route missing from RULES fails the test, so no new route escapes webapp.core.access."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -174,8 +175,10 @@ def test_access(app, world, endpoint):
                 if rule.destructive and own and role in rule.allowed and response.status_code == 302:
                     removed = True
                 if response.status_code not in expected:
-                    failures.append(f"{method} {url} as {role} ({'own' if own else 'other'} org): {response.headers.get('Location')} "
-                                    f"{response.status_code}, expected {sorted(expected)}")
+                    failures.append(
+                        f"{method} {url} as {role} ({'own' if own else 'other'} org): {response.headers.get('Location')} "
+                        f"{response.status_code}, expected {sorted(expected)}"
+                    )
                 if role == "anonymous" and not rule.public:
                     assert "/sign-in" in response.headers.get("Location", "")
     assert not failures, "\n".join(failures)
@@ -190,10 +193,6 @@ def test_visible_clause_matches_can_view(app, world, db):
     users, *_ = world
     applications = list(db.session.scalars(db.select(Application)))
     for role, user in users.items():
-        listed = set(
-            db.session.scalars(
-                db.select(Application.id).join(School).where(visible_clause(user))
-            )
-        )
+        listed = set(db.session.scalars(db.select(Application.id).join(School).where(visible_clause(user))))
         allowed = {a.id for a in applications if access.can("application.view", a, user)}
         assert listed == allowed, role

@@ -29,7 +29,12 @@ def test_cli_start_with_a_bad_database_url_prints_one_line():
     env = {k: v for k, v in os.environ.items() if not k.startswith("GRANTPATH_")}
     env.update(GRANTPATH_DATABASE_URL="postgresql+nosuchdriver://x", GRANTPATH_SECRET_KEY="k" * 32)
     result = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "webapp", "routes"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "flask", "--app", "webapp", "routes"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode != 0
     lines = [line for line in result.stderr.strip().splitlines() if line.strip()]

@@ -1,4 +1,5 @@
 """With CSRF protection on (as in production), every POST route refuses a request without a token."""
+
 import pytest
 
 from support import build_app, sign_in_as
@@ -21,9 +22,17 @@ def test_every_post_route_needs_a_csrf_token(csrf_app, make):
     teacher = make.user(Role.TEACHER, school=school)
     application = make.application(school, owner=teacher)
     db.session.commit()
-    args = {"application_id": application.id, "school_id": school.id, "user_id": teacher.id,
-            "membership_id": teacher.memberships[0].id, "token": "x", "partner_id": make.partner(application).id,
-            "stage": "idea", "key": "needs", "transition_key": "complete_idea"}
+    args = {
+        "application_id": application.id,
+        "school_id": school.id,
+        "user_id": teacher.id,
+        "membership_id": teacher.memberships[0].id,
+        "token": "x",
+        "partner_id": make.partner(application).id,
+        "stage": "idea",
+        "key": "needs",
+        "transition_key": "complete_idea",
+    }
     rules = [r for r in csrf_app.url_map.iter_rules() if "POST" in r.methods]
     assert rules
     for rule in rules:
@@ -44,5 +53,7 @@ def test_a_form_with_its_token_goes_through(csrf_app, make):
     client = csrf_app.test_client()
     page = client.get("/sign-in").get_data(as_text=True)
     token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
-    response = client.post("/sign-in", data={"csrf_token": token, "email": "elin@example.org", "password": "correct horse battery"})
+    response = client.post(
+        "/sign-in", data={"csrf_token": token, "email": "elin@example.org", "password": "correct horse battery"}
+    )
     assert response.status_code == 302

@@ -9,7 +9,9 @@ def test_every_message_has_a_swedish_translation():
         template = {m.id for m in read_po(f) if m.id}
     with open(ROOT / "translations/sv/LC_MESSAGES/messages.po", "rb") as f:
         catalogue = read_po(f, locale="sv")
-    translated = {m.id for m in catalogue if m.id and m.string and (isinstance(m.string, str) or all(m.string)) and not m.fuzzy}
+    translated = {
+        m.id for m in catalogue if m.id and m.string and (isinstance(m.string, str) or all(m.string)) and not m.fuzzy
+    }
     assert template - translated == set()
 
 
@@ -41,8 +43,8 @@ def test_dates_in_both_languages(login, make):
 
 
 def test_swedish_catalogue_compiles_without_format_errors():
-    from babel.messages.checkers import checkers
     from babel.messages.catalog import TranslationError
+    from babel.messages.checkers import checkers
 
     with open(ROOT / "translations/sv/LC_MESSAGES/messages.po", "rb") as f:
         catalogue = read_po(f, locale="sv")

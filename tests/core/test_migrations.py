@@ -1,4 +1,5 @@
 """The schema comes from Alembic: an upgrade on an empty database must match the models exactly."""
+
 import os
 import uuid
 
@@ -34,7 +35,15 @@ def test_upgrade_on_empty_database_matches_the_models(tmp_path):
                 tables = set(db.inspect(conn).get_table_names())
             db.engine.dispose()
         assert diff == [], diff
-        assert {"user", "organisation", "school", "membership", "application", "application_team", "audit_event"} <= tables
+        assert {
+            "user",
+            "organisation",
+            "school",
+            "membership",
+            "application",
+            "application_team",
+            "audit_event",
+        } <= tables
     finally:
         if cleanup:
             engine, schema = cleanup
@@ -54,20 +63,43 @@ def test_0003_moves_checklist_and_scores_and_keeps_the_call_year(tmp_path):
         with app.app_context():
             upgrade(revision="0002")
             with db.engine.begin() as conn:
-                conn.execute(text("INSERT INTO organisation (id, name, kind, country, created_at, updated_at) "
-                                  "VALUES (1, 'Solna', 'municipality', 'SE', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
-                conn.execute(text("INSERT INTO school (id, organisation_id, name, city, country, address, created_at, updated_at) "
-                                  "VALUES (1, 1, 'Skola', 'Solna', 'SE', '', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
-                conn.execute(text("INSERT INTO \"user\" (id, email, name, language, active, created_at, updated_at) "
-                                  "VALUES (1, 'a@example.org', 'A', 'sv', true, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
-                conn.execute(text("INSERT INTO application (id, school_id, action_key, title, stage, status, owner_id, "
-                                  "call_round, workflow_version, version, created_at, updated_at) VALUES (1, 1, 'KA210-SCH', "
-                                  "'T', 'idea', 'draft', 1, '2027-R1', 2027, 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
-                for key, data, version in (("needs", '{"need": "x"}', 2), ("_checklist", '{"a": true}', 3),
-                                           ("_self_assessment", '{"relevance": 20}', 4)):
-                    conn.execute(text("INSERT INTO section_answer (application_id, section_key, data, version, updated_at, "
-                                      "updated_by_id) VALUES (1, :key, :data, :version, CURRENT_TIMESTAMP, 1)"),
-                                 {"key": key, "data": data, "version": version})
+                conn.execute(
+                    text(
+                        "INSERT INTO organisation (id, name, kind, country, created_at, updated_at) "
+                        "VALUES (1, 'Solna', 'municipality', 'SE', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                    )
+                )
+                conn.execute(
+                    text(
+                        "INSERT INTO school (id, organisation_id, name, city, country, address, created_at, updated_at) "
+                        "VALUES (1, 1, 'Skola', 'Solna', 'SE', '', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                    )
+                )
+                conn.execute(
+                    text(
+                        'INSERT INTO "user" (id, email, name, language, active, created_at, updated_at) '
+                        "VALUES (1, 'a@example.org', 'A', 'sv', true, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                    )
+                )
+                conn.execute(
+                    text(
+                        "INSERT INTO application (id, school_id, action_key, title, stage, status, owner_id, "
+                        "call_round, workflow_version, version, created_at, updated_at) VALUES (1, 1, 'KA210-SCH', "
+                        "'T', 'idea', 'draft', 1, '2027-R1', 2027, 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                    )
+                )
+                for key, data, version in (
+                    ("needs", '{"need": "x"}', 2),
+                    ("_checklist", '{"a": true}', 3),
+                    ("_self_assessment", '{"relevance": 20}', 4),
+                ):
+                    conn.execute(
+                        text(
+                            "INSERT INTO section_answer (application_id, section_key, data, version, updated_at, "
+                            "updated_by_id) VALUES (1, :key, :data, :version, CURRENT_TIMESTAMP, 1)"
+                        ),
+                        {"key": key, "data": data, "version": version},
+                    )
             upgrade()
             with db.engine.connect() as conn:
                 assert conn.execute(text("SELECT call_year FROM application")).scalar() == 2027

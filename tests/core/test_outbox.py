@@ -1,5 +1,6 @@
 """Mail leaves through the outbox: only after the request's commit, through a real SMTP server
 (aiosmtpd on the loopback), and a failed delivery stays pending until `flask outbox deliver`."""
+
 from __future__ import annotations
 
 import smtplib
@@ -68,8 +69,9 @@ def inbox(smtp_app):
 def _invite(app, admin, email):
     client = app.test_client()
     sign_in_as(client, admin)
-    return client.post("/admin/users/invite", data={"email": email, "name": "Ny Lärare", "language": "sv",
-                                                    "role": "coordinator"})
+    return client.post(
+        "/admin/users/invite", data={"email": email, "name": "Ny Lärare", "language": "sv", "role": "coordinator"}
+    )
 
 
 def _messages():
@@ -81,7 +83,7 @@ def test_an_invitation_goes_out_by_smtp_after_the_commit(smtp_app, inbox, make):
     app, _port = smtp_app
     admin = make.user(Role.ADMIN)
     assert _invite(app, admin, "ny@example.org").status_code == 302
-    (recipients, content), = inbox.messages
+    ((recipients, content),) = inbox.messages
     assert recipients == ["ny@example.org"] and "/invitation/" in content
     (message,) = _messages()
     assert message.delivered_at is not None and message.attempts == 1 and message.last_error == ""

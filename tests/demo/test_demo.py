@@ -39,7 +39,9 @@ def test_sign_in_page_lists_demo_accounts_only_in_demo_mode(app, client):
 
 
 def test_create_organisation_prints_an_invitation_link(app, db):
-    result = app.test_cli_runner().invoke(args=["create-organisation", "Lunds kommun", "admin@lund.example.org", "Ada Admin"])
+    result = app.test_cli_runner().invoke(
+        args=["create-organisation", "Lunds kommun", "admin@lund.example.org", "Ada Admin"]
+    )
     assert result.exit_code == 0 and "/invitation/" in result.output
     user = db.session.scalar(db.select(User).where(User.email == "admin@lund.example.org"))
     assert [m.role for m in user.memberships] == ["admin"]

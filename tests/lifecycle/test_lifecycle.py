@@ -1,4 +1,5 @@
 """The lifecycle as a table: every state's flags, and state × role × transition → allowed or why not."""
+
 from __future__ import annotations
 
 import pytest
@@ -30,8 +31,14 @@ FLAGS = {
 @pytest.mark.parametrize("status", list(Status))
 def test_every_state_has_its_flags(status):
     state = STATES[status]
-    assert (state.editable, state.counts_down, state.sent, state.in_play, state.writing_done,
-            state.waits_for_principal) == FLAGS[status]
+    assert (
+        state.editable,
+        state.counts_down,
+        state.sent,
+        state.in_play,
+        state.writing_done,
+        state.waits_for_principal,
+    ) == FLAGS[status]
     assert state.tone in ("neutral", "attention", "info", "success", "danger")
     assert state.editable or state.locked_reason, "a locked state must say why"
 

@@ -1,22 +1,38 @@
 """An application's partners: create, edit, conflict, remove, and the audit trail of each."""
+
 from __future__ import annotations
 
 from webapp.core.audit import AuditEvent
 from webapp.partners.models import Partner, PartnerStatus
 
-FORM = {"name": "Gladsaxe Gymnasium", "country": "DK", "city": "Gladsaxe", "oid": "e10000001",
-        "contact_name": "Mette Holm", "contact_email": "mette@example.org", "status": "contacted", "notes": ""}
+FORM = {
+    "name": "Gladsaxe Gymnasium",
+    "country": "DK",
+    "city": "Gladsaxe",
+    "oid": "e10000001",
+    "contact_name": "Mette Holm",
+    "contact_email": "mette@example.org",
+    "status": "contacted",
+    "notes": "",
+}
 
 
 def _partners(db, application):
     db.session.rollback()
-    return list(db.session.scalars(db.select(Partner).where(Partner.application_id == application.id).order_by(Partner.id)))
+    return list(
+        db.session.scalars(db.select(Partner).where(Partner.application_id == application.id).order_by(Partner.id))
+    )
 
 
 def _events(db, application):
-    return [(e.action, e.changes) for e in db.session.scalars(
-        db.select(AuditEvent).where(AuditEvent.object_id == application.id, AuditEvent.action.like("partner.%"))
-        .order_by(AuditEvent.id))]
+    return [
+        (e.action, e.changes)
+        for e in db.session.scalars(
+            db.select(AuditEvent)
+            .where(AuditEvent.object_id == application.id, AuditEvent.action.like("partner.%"))
+            .order_by(AuditEvent.id)
+        )
+    ]
 
 
 def test_create_stores_the_partner_and_records_it(login, make, db):
@@ -24,15 +40,22 @@ def test_create_stores_the_partner_and_records_it(login, make, db):
     response = login(application.owner).post(f"/applications/{application.id}/partners/new", data=FORM)
     assert response.status_code == 302
     (partner,) = _partners(db, application)
-    assert (partner.name, partner.country, partner.oid, partner.status) == ("Gladsaxe Gymnasium", "DK", "E10000001", "contacted")
-    (action, changes), = _events(db, application)
+    assert (partner.name, partner.country, partner.oid, partner.status) == (
+        "Gladsaxe Gymnasium",
+        "DK",
+        "E10000001",
+        "contacted",
+    )
+    ((action, changes),) = _events(db, application)
     assert action == "partner.created" and changes["name"] == [None, "Gladsaxe Gymnasium"]
 
 
 def test_bad_input_is_explained_and_kept(login, make, db):
     application = make.application()
-    response = login(application.owner).post(f"/applications/{application.id}/partners/new",
-                                              data={**FORM, "oid": "123", "contact_email": "not-an-address", "country": "XX"})
+    response = login(application.owner).post(
+        f"/applications/{application.id}/partners/new",
+        data={**FORM, "oid": "123", "contact_email": "not-an-address", "country": "XX"},
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     for field in ("oid", "contact_email", "country"):
@@ -50,9 +73,17 @@ def test_edit_changes_only_over_the_loaded_version(login, make, db):
     assert response.status_code == 302
     (stored,) = _partners(db, application)
     assert stored.name == "Nytt namn" and stored.version == 2
-    assert _events(db, application)[-1] == ("partner.updated", {
-        "name": ["Gammalt namn", "Nytt namn"], "status": ["identified", "contacted"], "city": ["", "Gladsaxe"],
-        "oid": [None, "E10000001"], "contact_name": ["", "Mette Holm"], "contact_email": ["", "mette@example.org"]})
+    assert _events(db, application)[-1] == (
+        "partner.updated",
+        {
+            "name": ["Gammalt namn", "Nytt namn"],
+            "status": ["identified", "contacted"],
+            "city": ["", "Gladsaxe"],
+            "oid": [None, "E10000001"],
+            "contact_name": ["", "Mette Holm"],
+            "contact_email": ["", "mette@example.org"],
+        },
+    )
 
 
 def test_a_stale_edit_is_a_conflict_that_keeps_both(login, make, db):

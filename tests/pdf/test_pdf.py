@@ -1,5 +1,6 @@
 """PDF dossiers and partner letters: content, order, watermark, access, filenames, cache, and the
 fetcher that keeps WeasyPrint away from files and the network."""
+
 import io
 import socket
 import threading
@@ -7,11 +8,11 @@ import threading
 import pytest
 from pypdf import PdfReader
 
-from webapp.sections import services as sections
-from webapp.lifecycle import Status
 from webapp.auth.models import Role
+from webapp.lifecycle import Status
 from webapp.partners.models import PartnerStatus
 from webapp.pdf import render
+from webapp.sections import services as sections
 
 
 @pytest.fixture(autouse=True)
@@ -33,10 +34,14 @@ def ka220(make, db):
     for name, country in (("Gymnázium Praha", "CZ"), ("Gymnasium Wolfsburg", "DE")):
         make.partner(application, name=name, country=country)
     owner = application.owner
-    sections.save_section(owner, application, "context", {"title": "YEPSA 2", "start_date": "2027-09-01", "duration_months": 24}, 0)
+    sections.save_section(
+        owner, application, "context", {"title": "YEPSA 2", "start_date": "2027-09-01", "duration_months": 24}, 0
+    )
     sections.save_section(owner, application, "summary", {"objectives": "Eleverna arbetar med de globala målen."}, 0)
     sections.save_section(owner, application, "impact", {"assessment": "Enkäter före och efter."}, 0)
-    sections.save_section(owner, application, "work_packages", {"items": [{"title": "Lokala förändringsprojekt", "grant": 80000}]}, 0)
+    sections.save_section(
+        owner, application, "work_packages", {"items": [{"title": "Lokala förändringsprojekt", "grant": 80000}]}, 0
+    )
     sections.save_scores(owner, application, {"relevance": 20, "design": 25}, 0)
     db.session.commit()
     return application
@@ -48,14 +53,34 @@ def test_dossier_has_the_cover_sections_in_order_and_the_watermark(login, ka220)
     text, reader = text_of(response.data)
     assert len(reader.pages) >= 5
     cover = reader.pages[0].extract_text()
-    for expected in ("YEPSA 2 – unga européer", "KA220-SCH", "Samarbetspartnerskap inom skolväsendet",
-                     "Första omgången 2027 (preliminär)", "4 mars 2027 kl. 12.00", "E10234567",
-                     "Gymnázium Praha (Tjeckien)", "Gymnasium Wolfsburg (Tyskland)"):
+    for expected in (
+        "YEPSA 2 – unga européer",
+        "KA220-SCH",
+        "Samarbetspartnerskap inom skolväsendet",
+        "Första omgången 2027 (preliminär)",
+        "4 mars 2027 kl. 12.00",
+        "E10234567",
+        "Gymnázium Praha (Tjeckien)",
+        "Gymnasium Wolfsburg (Tyskland)",
+    ):
         assert expected in cover, expected
     # Sections in the official form's order (form-structures.md §2), then the dossier's own parts.
-    titles = ["Sammanhang", "Sammanfattning av projektet", "De deltagande organisationerna", "Prioriteringar och ämnen",
-              "Projektbeskrivning", "Behovsanalys i ansökan", "Partnerskap och samarbete", "Effekter",
-              "Arbetspaket 1: Projektledning", "Arbetspaket\n", "Partner\n", "Tidslinje", "Självskattning", "Checklista"]
+    titles = [
+        "Sammanhang",
+        "Sammanfattning av projektet",
+        "De deltagande organisationerna",
+        "Prioriteringar och ämnen",
+        "Projektbeskrivning",
+        "Behovsanalys i ansökan",
+        "Partnerskap och samarbete",
+        "Effekter",
+        "Arbetspaket 1: Projektledning",
+        "Arbetspaket\n",
+        "Partner\n",
+        "Tidslinje",
+        "Självskattning",
+        "Checklista",
+    ]
     positions = [text.index(t, text.index("Sammanhang")) for t in titles]
     assert positions == sorted(positions)
     assert "Eleverna arbetar med de globala målen." in text and "Lokala förändringsprojekt" in text
@@ -74,7 +99,7 @@ def test_dossier_in_english_on_request(login, ka220):
 def test_no_watermark_once_submitted(login, ka220, db):
     ka220.status = Status.SUBMITTED
     db.session.commit()
-    text, reader = text_of(login(ka220.owner).get(f"/applications/{ka220.id}/dossier.pdf").data)
+    text, _reader = text_of(login(ka220.owner).get(f"/applications/{ka220.id}/dossier.pdf").data)
     assert "UTKAST" not in text and "DRAFT" not in text
 
 
@@ -87,7 +112,10 @@ def test_download_is_an_attachment_named_after_the_title(login, ka220):
 
 def test_only_readers_of_the_application_may_download(login, ka220, make):
     other_school = make.school(ka220.school.organisation)
-    assert login(make.user(Role.TEACHER, school=other_school)).get(f"/applications/{ka220.id}/dossier.pdf").status_code == 403
+    assert (
+        login(make.user(Role.TEACHER, school=other_school)).get(f"/applications/{ka220.id}/dossier.pdf").status_code
+        == 403
+    )
     assert login(make.user(Role.TEACHER)).get(f"/applications/{ka220.id}/dossier.pdf").status_code == 404
     coordinator = make.user(Role.COORDINATOR, organisation=ka220.school.organisation)
     assert login(coordinator).get(f"/applications/{ka220.id}/dossier.pdf").status_code == 200
@@ -105,7 +133,9 @@ def test_partner_letters(login, make, db):
     assert "Letter of intent" in english and "Legal representative" in english
     erasmus = make.application(action_key="KA210-SCH", call_round="2027-R1")
     italian = make.partner(erasmus, name="Liceo Sportivo Bologna", country="IT")
-    mandate, _ = text_of(login(erasmus.owner).get(f"/applications/{erasmus.id}/partners/{italian.id}/letter.pdf?lang=en").data)
+    mandate, _ = text_of(
+        login(erasmus.owner).get(f"/applications/{erasmus.id}/partners/{italian.id}/letter.pdf?lang=en").data
+    )
     assert "Mandate" in mandate and "authorise" in mandate and "Liceo Sportivo Bologna" in mandate
     # A partner of another application is not reachable through this one.
     assert client.get(f"/applications/{nordplus.id}/partners/{italian.id}/letter.pdf").status_code == 404
@@ -131,6 +161,7 @@ def test_cache_serves_an_unchanged_application_and_any_change_renders_anew(login
 
 
 # --- Security: user text is text, and WeasyPrint fetches nothing of its own -----------------------
+
 
 class Listener:
     """A TCP listener on 127.0.0.1 that records every connection attempt."""
@@ -173,13 +204,17 @@ def listener():
 
 def test_hostile_answers_fetch_nothing_and_embed_nothing(login, make, db, listener, caplog):
     application = make.application(title='<img src="file:///etc/passwd">')
-    hostile = (f'<img src="file:///etc/passwd"> <link rel="attachment" href="file:///etc/passwd"> '
-               f'<img src="{listener.url}"> <style>@import url({listener.url});</style> <b>bold?</b>')
-    sections.save_section(application.owner, application, "description", {"objectives": hostile, "motivation": listener.url}, 0)
+    hostile = (
+        f'<img src="file:///etc/passwd"> <link rel="attachment" href="file:///etc/passwd"> '
+        f'<img src="{listener.url}"> <style>@import url({listener.url});</style> <b>bold?</b>'
+    )
+    sections.save_section(
+        application.owner, application, "description", {"objectives": hostile, "motivation": listener.url}, 0
+    )
     make.partner(application, name=f'<a rel="attachment" href="{listener.url}">x</a>')
     db.session.commit()
     data = login(application.owner).get(f"/applications/{application.id}/dossier.pdf").data
-    text, reader = text_of(data)
+    text, _reader = text_of(data)
     assert listener.hits == 0
     assert '<img src="file:///etc/passwd">' in text  # shown as the text it is
     assert "root:" not in text
@@ -193,8 +228,15 @@ def test_the_fetcher_refuses_everything_but_bundled_assets(listener):
     font = fetcher.fetch("grantpath-asset:/fonts/NotoSans-Regular.ttf")
     assert font.read()[:4] == b"\x00\x01\x00\x00"  # a TrueType font
     assert fetcher.fetch("data:text/plain;base64,aGk=").read() == b"hi"
-    for url in ("file:///etc/passwd", listener.url, "https://example.org/x.png", "ftp://127.0.0.1/x",
-                "grantpath-asset:/../../../../etc/passwd", "grantpath-asset:/css/app.css", "grantpath-asset:/fonts/../../__init__.py"):
+    for url in (
+        "file:///etc/passwd",
+        listener.url,
+        "https://example.org/x.png",
+        "ftp://127.0.0.1/x",
+        "grantpath-asset:/../../../../etc/passwd",
+        "grantpath-asset:/css/app.css",
+        "grantpath-asset:/fonts/../../__init__.py",
+    ):
         with pytest.raises(ValueError):
             fetcher.fetch(url)
     assert listener.hits == 0
@@ -202,9 +244,11 @@ def test_the_fetcher_refuses_everything_but_bundled_assets(listener):
 
 def test_raw_html_with_references_renders_without_fetching(listener, app):
     """Even a template that did put tags in the document could not reach out."""
-    html = (f'<html><body><img src="{listener.url}"><img src="file:///etc/passwd">'
-            f'<link rel="attachment" href="file:///etc/passwd"><a rel="attachment" href="{listener.url}">a</a>'
-            f'<link rel="stylesheet" href="{listener.url}"><p>ok</p></body></html>')
+    html = (
+        f'<html><body><img src="{listener.url}"><img src="file:///etc/passwd">'
+        f'<link rel="attachment" href="file:///etc/passwd"><a rel="attachment" href="{listener.url}">a</a>'
+        f'<link rel="stylesheet" href="{listener.url}"><p>ok</p></body></html>'
+    )
     data = render.html_to_pdf(html)
     raw = data.decode("latin-1")
     assert listener.hits == 0

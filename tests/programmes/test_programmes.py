@@ -1,5 +1,6 @@
 """Programme definitions: they load, match the facts in docs/sources/, and a broken one says where."""
-from datetime import datetime, timezone
+
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -8,11 +9,19 @@ from support import ROOT
 from webapp.lifecycle import Stage
 from webapp.programmes import registry
 from webapp.programmes.registry import DefinitionError, load_all, load_file
-from webapp.programmes.schema import Countries
+from webapp.programmes.shared import Countries
 
 EXPECTED_ACTIONS = {
-    "KA120-SCH", "KA121-SCH", "KA122-SCH", "KA210-SCH", "KA220-SCH", "KA240-SCH",
-    "NPJ-MOBILITY", "NPJ-DEVELOPMENT", "NPJ-NETWORK", "NPJ-PREPARATORY-VISIT",
+    "KA120-SCH",
+    "KA121-SCH",
+    "KA122-SCH",
+    "KA210-SCH",
+    "KA220-SCH",
+    "KA240-SCH",
+    "NPJ-MOBILITY",
+    "NPJ-DEVELOPMENT",
+    "NPJ-NETWORK",
+    "NPJ-PREPARATORY-VISIT",
 }
 
 
@@ -84,15 +93,15 @@ def test_definitions_carry_the_domain_facts(catalogue, key, year, fact, expected
     [
         # Erasmus+: 12:00 Brussels time
         # (docs/sources/erasmus-plus-school-2026.md#call-rounds-and-deadlines).
-        ("KA210-SCH", "2026-R1", datetime(2026, 3, 5, 11, 0, tzinfo=timezone.utc)),
-        ("KA220-SCH", "2026-R1", datetime(2026, 3, 5, 11, 0, tzinfo=timezone.utc)),
-        ("KA122-SCH", "2026-R1", datetime(2026, 2, 19, 11, 0, tzinfo=timezone.utc)),
-        ("KA121-SCH", "2026-R1", datetime(2026, 2, 19, 11, 0, tzinfo=timezone.utc)),
-        ("KA240-SCH", "2026-R1", datetime(2026, 4, 9, 10, 0, tzinfo=timezone.utc)),  # summer time
+        ("KA210-SCH", "2026-R1", datetime(2026, 3, 5, 11, 0, tzinfo=UTC)),
+        ("KA220-SCH", "2026-R1", datetime(2026, 3, 5, 11, 0, tzinfo=UTC)),
+        ("KA122-SCH", "2026-R1", datetime(2026, 2, 19, 11, 0, tzinfo=UTC)),
+        ("KA121-SCH", "2026-R1", datetime(2026, 2, 19, 11, 0, tzinfo=UTC)),
+        ("KA240-SCH", "2026-R1", datetime(2026, 4, 9, 10, 0, tzinfo=UTC)),  # summer time
         # Nordplus: 1 Feb 23:59 CET, moved to Monday 2 Feb in 2026
         # (docs/sources/nordplus-junior-2026.md#main-round).
-        ("NPJ-MOBILITY", "2026-R1", datetime(2026, 2, 2, 22, 59, tzinfo=timezone.utc)),
-        ("NPJ-MOBILITY", "2027-R1", datetime(2027, 2, 1, 22, 59, tzinfo=timezone.utc)),
+        ("NPJ-MOBILITY", "2026-R1", datetime(2026, 2, 2, 22, 59, tzinfo=UTC)),
+        ("NPJ-MOBILITY", "2027-R1", datetime(2027, 2, 1, 22, 59, tzinfo=UTC)),
     ],
 )
 def test_deadlines_match_the_domain_facts(app, key, round_id, utc):
@@ -145,7 +154,10 @@ def test_broken_definition_names_file_line_and_key(tmp_path: Path):
     folder = _copy_tree(tmp_path)
     path = folder / "ka210-sch/2026.yaml"
     path.write_text(path.read_text().replace("timezone: Europe/Brussels", "timezone: Mars/Olympus", 1))
-    with pytest.raises(DefinitionError, match=r"ka210-sch/2026\.yaml: line \d+, call_rounds\.0\.timezone: .*unknown time zone 'Mars/Olympus'"):
+    with pytest.raises(
+        DefinitionError,
+        match=r"ka210-sch/2026\.yaml: line \d+, call_rounds\.0\.timezone: .*unknown time zone 'Mars/Olympus'",
+    ):
         load_all(folder)
 
 
@@ -160,7 +172,11 @@ def test_show_if_must_name_an_earlier_field(tmp_path: Path):
 def test_unknown_country_group_is_named(tmp_path: Path):
     folder = _copy_tree(tmp_path)
     path = folder / "ka210-sch/2026.yaml"
-    path.write_text(path.read_text().replace("eligible_country_groups: [eu_member_states,", "eligible_country_groups: [atlantis,", 1))
+    path.write_text(
+        path.read_text().replace(
+            "eligible_country_groups: [eu_member_states,", "eligible_country_groups: [atlantis,", 1
+        )
+    )
     with pytest.raises(DefinitionError, match=r"unknown country groups \['atlantis'\]"):
         load_all(folder)
 

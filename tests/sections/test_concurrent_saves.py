@@ -1,13 +1,13 @@
 """Co-writers saving at the same instant: different sections never collide, the same section
 still conflicts. Real threads, each request in its own session and connection, released together
 by a barrier; on SQLite and (with TEST_DATABASE_URL) on PostgreSQL."""
+
 from __future__ import annotations
 
 import threading
 
-from webapp.auth.models import Role
-
 from support import sign_in_as
+from webapp.auth.models import Role
 
 
 def _text_sections(definition):
@@ -61,10 +61,16 @@ def test_two_co_writers_in_different_sections_both_save(app, make, db):
     definition = app.extensions["programmes"].definition(application.action_key, application.call_year)
     db.session.commit()
     for attempt in range(10):
-        first, second = _text_sections(definition)[2 * attempt % 8: 2 * attempt % 8 + 2]
+        first, second = _text_sections(definition)[2 * attempt % 8 : 2 * attempt % 8 + 2]
         jobs = [
-            (user, f"/applications/{application.id}/sections/{section.key}",
-             {"version": str(_version(db, application.id, section.key)), _first_text_field(section).key: f"{user.name} {attempt}"})
+            (
+                user,
+                f"/applications/{application.id}/sections/{section.key}",
+                {
+                    "version": str(_version(db, application.id, section.key)),
+                    _first_text_field(section).key: f"{user.name} {attempt}",
+                },
+            )
             for user, section in ((owner, first), (colleague, second))
         ]
         results = _post_together(app, jobs)
@@ -79,23 +85,31 @@ def _version(db, application_id, key):
     from webapp.sections.models import SectionAnswer
 
     db.session.rollback()
-    row = db.session.scalar(db.select(SectionAnswer).where(
-        SectionAnswer.application_id == application_id, SectionAnswer.section_key == key))
+    row = db.session.scalar(
+        db.select(SectionAnswer).where(SectionAnswer.application_id == application_id, SectionAnswer.section_key == key)
+    )
     return row.version if row else 0
 
 
 def test_twenty_parallel_autosaves_to_twenty_sections_all_store(app, make, db):
     school = make.school()
     owner = make.user(Role.TEACHER, school=school)
-    applications = [make.application(school, owner=owner, action_key="NPJ-MOBILITY", call_round="2027-R1") for _ in range(2)]
+    applications = [
+        make.application(school, owner=owner, action_key="NPJ-MOBILITY", call_round="2027-R1") for _ in range(2)
+    ]
     db.session.commit()
     jobs = []
     for application in applications:
         definition = app.extensions["programmes"].definition(application.action_key, application.call_year)
         for section in _text_sections(definition)[:10]:
             field = _first_text_field(section)
-            jobs.append((owner, f"/applications/{application.id}/sections/{section.key}",
-                         {"version": "0", field.key: f"{section.key} of {application.id}"}))
+            jobs.append(
+                (
+                    owner,
+                    f"/applications/{application.id}/sections/{section.key}",
+                    {"version": "0", field.key: f"{section.key} of {application.id}"},
+                )
+            )
     assert len(jobs) == 20
     results = _post_together(app, jobs)
     assert [r[0] for r in results] == [200] * 20, results
@@ -113,8 +127,13 @@ def test_a_stale_save_in_the_same_section_still_conflicts(app, make, db):
     application = make.application(school, owner=owner, team=[colleague])
     db.session.commit()
     url = f"/applications/{application.id}/sections/needs"
-    results = _post_together(app, [(owner, url, {"version": "0", "need": "Ägarens text"}),
-                                   (colleague, url, {"version": "0", "need": "Kollegans text"})])
+    results = _post_together(
+        app,
+        [
+            (owner, url, {"version": "0", "need": "Ägarens text"}),
+            (colleague, url, {"version": "0", "need": "Kollegans text"}),
+        ],
+    )
     codes = sorted(r[0] for r in results)
     assert codes == [200, 409], results
     winner = next(i for i, r in enumerate(results) if r[0] == 200)

@@ -1,9 +1,9 @@
 """Random and oversized unicode into every form: never a 500, and what was typed comes back."""
-from markupsafe import escape
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from markupsafe import escape
 
 from formparse import post_forms
 from webapp.auth.models import Role
@@ -46,7 +46,9 @@ def _value(field, data, text):
 
 
 @pytest.mark.parametrize("who,path", PAGES)
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(data=st.data())
 def test_forms_survive_random_input(app, people, who, path, data):
     client = app.test_client()
@@ -81,6 +83,7 @@ def test_forms_survive_random_input(app, people, who, path, data):
 
 # --- Every form generated from the programme definitions ----------------------------------------
 
+
 def _generated_sections():
     from support import ROOT
     from webapp.programmes.registry import load_all
@@ -109,10 +112,15 @@ def application_of(make, db):
 
 
 @pytest.mark.parametrize("key,year,section_key", _generated_sections())
-@settings(max_examples=6, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=6,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(data=st.data())
-def test_generated_forms_survive_random_input_and_keep_saved_text(app, application_of, db, key, year, section_key, data):
+def test_generated_forms_survive_random_input_and_keep_saved_text(
+    app, application_of, db, key, year, section_key, data
+):
     from webapp.sections import services as sections
 
     application = application_of(key)
@@ -127,7 +135,7 @@ def test_generated_forms_survive_random_input_and_keep_saved_text(app, applicati
         version = sections.version_of(sections.answer_rows(application).get(section_key))
         assert client.post(url, data={"version": str(version), "action": "add"}).status_code == 302
         page = client.get(url)
-    before = {k: v for k, v in sections.answers(application).items()}.get(section_key)
+    before = sections.answers(application).get(section_key)
     version = sections.version_of(sections.answer_rows(application).get(section_key))
     form = next(f for f in post_forms(page.get_data(as_text=True), url) if f["action"] == url)
     payload = {"version": str(version)}

@@ -1,14 +1,15 @@
 """Writing the application: drafts, limits, repeats, conflicts, stages, self-assessment, reuse."""
+
 import json
 
 import pytest
 
-from webapp.sections import services as sections
-from webapp.lifecycle import Stage, Status
-from webapp.sections.models import SectionAnswer
 from webapp.auth.models import Role
+from webapp.lifecycle import Stage, Status
 from webapp.partners.models import PartnerStatus
 from webapp.programmes import registry, rules
+from webapp.sections import services as sections
+from webapp.sections.models import SectionAnswer
 
 
 def url(application, key):
@@ -16,14 +17,17 @@ def url(application, key):
 
 
 def stored(db, application, key):
-    return db.session.scalar(db.select(SectionAnswer).where(
-        SectionAnswer.application_id == application.id, SectionAnswer.section_key == key))
+    return db.session.scalar(
+        db.select(SectionAnswer).where(SectionAnswer.application_id == application.id, SectionAnswer.section_key == key)
+    )
 
 
 def test_a_draft_saves_incomplete(login, make, db):
     application = make.application()
     client = login(application.owner)
-    response = client.post(url(application, "needs"), data={"version": "0", "need": "Eleverna läser för lite.", "goals": ""})
+    response = client.post(
+        url(application, "needs"), data={"version": "0", "need": "Eleverna läser för lite.", "goals": ""}
+    )
     assert response.status_code == 302
     row = stored(db, application, "needs")
     assert row.data["need"] == "Eleverna läser för lite." and row.data["goals"] == "" and row.version == 1
@@ -68,7 +72,9 @@ def test_line_breaks_count_once(make, login, db):
 )
 def test_invalid_values_are_explained_next_to_the_field(login, make, field, value, message):
     application = make.application()
-    response = login(application.owner).post(url(application, "context"), data={"version": "0", field: value, "title": "Kvar"})
+    response = login(application.owner).post(
+        url(application, "context"), data={"version": "0", field: value, "title": "Kvar"}
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert f'id="{field}-error"' in page and message in page
@@ -83,8 +89,13 @@ def test_numbers_as_swedes_type_them(login, make, db):
 
 def test_too_many_choices_are_refused(login, make):
     application = make.application()
-    response = login(application.owner).post(url(application, "priorities"), data={
-        "version": "0", "topics": ["inclusion_equality", "environment_climate", "digital_content", "citizenship"]})
+    response = login(application.owner).post(
+        url(application, "priorities"),
+        data={
+            "version": "0",
+            "topics": ["inclusion_equality", "environment_climate", "digital_content", "citizenship"],
+        },
+    )
     assert response.status_code == 422 and "Välj högst 3." in response.get_data(as_text=True)
 
 
@@ -120,13 +131,17 @@ def test_different_sections_never_conflict(login, make, db):
 def test_autosave_answers_json(login, make, db):
     application = make.application()
     client = login(application.owner)
-    response = client.post(url(application, "needs"), data={"version": "0", "need": "Utkast"}, headers={"X-Autosave": "1"})
+    response = client.post(
+        url(application, "needs"), data={"version": "0", "need": "Utkast"}, headers={"X-Autosave": "1"}
+    )
     body = json.loads(response.get_data(as_text=True))
     assert response.status_code == 200 and body["status"] == "saved" and body["version"] == 1
     assert body["message"].startswith("Sparat ")
     stale = client.post(url(application, "needs"), data={"version": "0", "need": "Gammal"}, headers={"X-Autosave": "1"})
     assert stale.status_code == 409 and json.loads(stale.get_data(as_text=True))["status"] == "conflict"
-    invalid = client.post(url(application, "needs"), data={"version": "1", "need": "x" * 3000}, headers={"X-Autosave": "1"})
+    invalid = client.post(
+        url(application, "needs"), data={"version": "1", "need": "x" * 3000}, headers={"X-Autosave": "1"}
+    )
     assert invalid.status_code == 422 and "need" in json.loads(invalid.get_data(as_text=True))["errors"]
     assert stored(db, application, "needs").data["need"] == "Utkast"
 
@@ -135,15 +150,27 @@ def test_repeated_activities_can_be_added_and_removed(login, make, db):
     application = make.application()
     client = login(application.owner)
     assert client.post(url(application, "activities"), data={"version": "0", "action": "add"}).status_code == 302
-    assert client.post(url(application, "activities"), data={
-        "version": "1", "action": "add", "items-0-title": "Kick-off i Solna", "items-0-grant": "10000"}).status_code == 302
+    assert (
+        client.post(
+            url(application, "activities"),
+            data={"version": "1", "action": "add", "items-0-title": "Kick-off i Solna", "items-0-grant": "10000"},
+        ).status_code
+        == 302
+    )
     data = stored(db, application, "activities").data
     assert [i.get("title", "") for i in data["items"]] == ["Kick-off i Solna", ""]
     assert data["items"][0]["grant"] == 10000
     page = client.get(url(application, "activities")).get_data(as_text=True)
     assert "Aktivitet 2" in page and 'id="items-1"' in page
-    client.post(url(application, "activities"), data={
-        "version": "2", "action": "remove-0", "items-0-title": "Kick-off i Solna", "items-1-title": "Slutkonferens"})
+    client.post(
+        url(application, "activities"),
+        data={
+            "version": "2",
+            "action": "remove-0",
+            "items-0-title": "Kick-off i Solna",
+            "items-1-title": "Slutkonferens",
+        },
+    )
     assert [i["title"] for i in stored(db, application, "activities").data["items"]] == ["Slutkonferens"]
 
 
@@ -154,18 +181,30 @@ def test_profiles_repeat_once_per_confirmed_organisation(login, make, db):
     client = login(application.owner)
     page = client.get(url(application, "organisation_profiles")).get_data(as_text=True)
     assert "Gladsaxe Gymnasium" in page and "Bara kontaktad" not in page
-    client.post(url(application, "organisation_profiles"), data={
-        "version": "0", "items-0-org": "applicant", "items-0-presentation": "Vi är en gymnasieskola.",
-        "items-1-org": partner.org_key, "items-1-presentation": "En dansk gymnasieskola."})
+    client.post(
+        url(application, "organisation_profiles"),
+        data={
+            "version": "0",
+            "items-0-org": "applicant",
+            "items-0-presentation": "Vi är en gymnasieskola.",
+            "items-1-org": partner.org_key,
+            "items-1-presentation": "En dansk gymnasieskola.",
+        },
+    )
     items = stored(db, application, "organisation_profiles").data["items"]
     assert items["applicant"]["presentation"] == "Vi är en gymnasieskola."
     assert items[partner.org_key]["presentation"] == "En dansk gymnasieskola."
     # A partner that is no longer confirmed drops out of the form, but its text is kept.
     partner.status = PartnerStatus.INTERESTED
-    client.post(url(application, "organisation_profiles"), data={
-        "version": "1", "items-0-org": "applicant", "items-0-presentation": "Ändrad."})
+    client.post(
+        url(application, "organisation_profiles"),
+        data={"version": "1", "items-0-org": "applicant", "items-0-presentation": "Ändrad."},
+    )
     items = stored(db, application, "organisation_profiles").data["items"]
-    assert items[partner.org_key]["presentation"] == "En dansk gymnasieskola." and items["applicant"]["presentation"] == "Ändrad."
+    assert (
+        items[partner.org_key]["presentation"] == "En dansk gymnasieskola."
+        and items["applicant"]["presentation"] == "Ändrad."
+    )
 
 
 def test_conditional_question_counts_only_when_called_for(make, app):
@@ -216,15 +255,20 @@ def test_partnership_rule(app, key, countries, passes, message):
 
 def test_unconfirmed_partners_do_not_count(app):
     definition = registry.get("KA210-SCH")
-    problems = rules.partnership_problems(definition, _orgs("SE", unconfirmed=("DK",)), sections.eligible_countries(definition))
+    problems = rules.partnership_problems(
+        definition, _orgs("SE", unconfirmed=("DK",)), sections.eligible_countries(definition)
+    )
     assert problems and "1 bekräftade av minst 2" in problems[0].message
 
 
 def test_stage_completes_only_when_its_rules_hold(login, make, db):
     application = make.application(stage=Stage.PARTNERS)
     client = login(application.owner)
-    response = client.post(f"/applications/{application.id}/transitions/complete_partners",
-                           data={"next": f"/applications/{application.id}/stages/partners"}, follow_redirects=True)
+    response = client.post(
+        f"/applications/{application.id}/transitions/complete_partners",
+        data={"next": f"/applications/{application.id}/stages/partners"},
+        follow_redirects=True,
+    )
     assert "Steget är inte klart" in response.get_data(as_text=True)
     db.session.refresh(application)
     assert application.stage == Stage.PARTNERS
@@ -271,23 +315,38 @@ def test_self_assessment_warns_below_threshold(login, make, db):
     client = login(application.owner)
     bad = client.post(f"/applications/{application.id}/self-assessment", data={"version": "0", "relevance": "31"})
     assert bad.status_code == 422 and "Ge 0 till 30 poäng." in bad.get_data(as_text=True)
-    client.post(f"/applications/{application.id}/self-assessment",
-                data={"version": "0", "relevance": "12", "design": "20", "partnership": "15", "impact": "10"})
+    client.post(
+        f"/applications/{application.id}/self-assessment",
+        data={"version": "0", "relevance": "12", "design": "20", "partnership": "15", "impact": "10"},
+    )
     page = client.get(f"/applications/{application.id}/self-assessment").get_data(as_text=True)
     assert "Under tröskeln" in page  # relevance 12 < 15
     assert "Totalt: 57 av 100 poäng" in page and "Under godkäntgränsen" in page
-    assert f'/applications/{application.id}/sections/description' in page  # the sections feeding relevance
+    assert f"/applications/{application.id}/sections/description" in page  # the sections feeding relevance
 
 
 def test_reuse_copies_texts_and_optionally_partners(login, make, db):
     earlier = make.application(title="Förra året", call_round="2027-R1")
     make.partner(earlier, name="Gladsaxe Gymnasium")
     sections.save_section(earlier.owner, earlier, "needs", {"need": "Läsning", "goals": "Läsa mer"}, 0)
-    sections.save_section(earlier.owner, earlier, "organisation_profiles",
-                          {"items": {"applicant": {"presentation": "Vi"}, earlier.partners[0].org_key: {"presentation": "De"}}}, 0)
+    sections.save_section(
+        earlier.owner,
+        earlier,
+        "organisation_profiles",
+        {"items": {"applicant": {"presentation": "Vi"}, earlier.partners[0].org_key: {"presentation": "De"}}},
+        0,
+    )
     client = login(earlier.owner)
-    client.post("/applications/new", data={"title": "Nytt försök", "call": "KA220-SCH/2027-R1",
-                                           "school_id": earlier.school_id, "copy_from": earlier.id, "copy_partners": "y"})
+    client.post(
+        "/applications/new",
+        data={
+            "title": "Nytt försök",
+            "call": "KA220-SCH/2027-R1",
+            "school_id": earlier.school_id,
+            "copy_from": earlier.id,
+            "copy_partners": "y",
+        },
+    )
     from webapp.applications.models import Application
 
     new = db.session.scalar(db.select(Application).where(Application.title == "Nytt försök"))
@@ -301,9 +360,15 @@ def test_reuse_copies_texts_and_optionally_partners(login, make, db):
 def test_reuse_is_limited_to_the_users_schools(login, make, db):
     foreign = make.application(title="Annan skolas")
     teacher = make.user(Role.TEACHER)
-    response = login(teacher).post("/applications/new", data={"title": "X", "call": "KA210-SCH/2027-R1",
-                                                               "school_id": teacher.memberships[0].school_id,
-                                                               "copy_from": foreign.id})
+    response = login(teacher).post(
+        "/applications/new",
+        data={
+            "title": "X",
+            "call": "KA210-SCH/2027-R1",
+            "school_id": teacher.memberships[0].school_id,
+            "copy_from": foreign.id,
+        },
+    )
     assert response.status_code == 422  # not a choice this user has
 
 
@@ -313,7 +378,16 @@ def test_copy_ready_view_in_official_order_with_counts(login, make, db):
     sections.save_section(application.owner, application, "needs", {"need": "Intern anteckning"}, 0)
     db.session.commit()
     page = login(application.owner).get(f"/applications/{application.id}/copy").get_data(as_text=True)
-    order = [page.index(title) for title in ("Sammanhang", "Prioriteringar och ämnen", "Projektbeskrivning", "Aktiviteter", "Sammanfattning av projektet")]
+    order = [
+        page.index(title)
+        for title in (
+            "Sammanhang",
+            "Prioriteringar och ämnen",
+            "Projektbeskrivning",
+            "Aktiviteter",
+            "Sammanfattning av projektet",
+        )
+    ]
     assert order == sorted(order)
     assert "15 / 3\u00a0000 tecken" in page and "Målen.\nRad två." in page
     assert "Intern anteckning" not in page  # Grantpath's own needs analysis is not part of the form
@@ -322,11 +396,15 @@ def test_copy_ready_view_in_official_order_with_counts(login, make, db):
 def test_chooser_recommends_and_explains(login, make):
     teacher = make.user(Role.TEACHER)
     client = login(teacher)
-    page = client.get("/applications/chooser?experience=first_time&kind=cooperation&partners=one&region=europe").get_data(as_text=True)
+    page = client.get(
+        "/applications/chooser?experience=first_time&kind=cooperation&partners=one&region=europe"
+    ).get_data(as_text=True)
     assert "KA210-SCH" in page and "Småskaliga partnerskap (KA210) är gjorda för nya" in page
     assert "KA220-SCH" not in page.split("Förslag")[1]
     assert "/applications/new?action=KA210-SCH" in page
-    nordic = client.get("/applications/chooser?experience=first_time&kind=mobility&partners=none&region=nordic_baltic").get_data(as_text=True)
+    nordic = client.get(
+        "/applications/chooser?experience=first_time&kind=mobility&partners=none&region=nordic_baltic"
+    ).get_data(as_text=True)
     assert "NPJ-PREPARATORY-VISIT" in nordic
     incomplete = client.get("/applications/chooser?experience=first_time")
     assert incomplete.status_code == 200 and "Välj ett svar." in incomplete.get_data(as_text=True)

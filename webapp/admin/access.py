@@ -1,4 +1,5 @@
 """Who manages an organisation: its administrators. Registered with webapp.core.access."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l

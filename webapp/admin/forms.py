@@ -27,12 +27,16 @@ KIND_LABELS = {
 
 def country_choices():
     territories = Locale.parse(current_language()).territories
-    return options(sorted(((c, territories.get(c, c)) for c in registry.countries().all_codes()), key=lambda pair: pair[1]))
+    return options(
+        sorted(((c, territories.get(c, c)) for c in registry.countries().all_codes()), key=lambda pair: pair[1])
+    )
 
 
 class OrganisationForm(BaseForm):
     name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the organisation's name.")), Length(max=200)])
-    kind = SelectField(_l("Kind of organisation"), choices=options((k.value, label) for k, label in KIND_LABELS.items()))
+    kind = SelectField(
+        _l("Kind of organisation"), choices=options((k.value, label) for k, label in KIND_LABELS.items())
+    )
     country = SelectField(_l("Country"))
 
     def __init__(self, *args, **kwargs):
@@ -46,7 +50,10 @@ class SchoolForm(BaseForm):
     country = SelectField(_l("Country"))
     oid = StringField(
         _l("Erasmus+ Organisation ID (OID)"),
-        validators=[Optional(), Regexp(r"^E\d{8}$", message=_l("An OID is the letter E followed by 8 digits, e.g. E10123456."))],
+        validators=[
+            Optional(),
+            Regexp(r"^E\d{8}$", message=_l("An OID is the letter E followed by 8 digits, e.g. E10123456.")),
+        ],
         description=_l("From the Erasmus+ and European Solidarity Corps organisation registration system."),
         filters=[lambda v: v.upper() if isinstance(v, str) else v],
     )
@@ -88,13 +95,19 @@ class MembershipForm(BaseForm):
         if Role(self.role.data).needs_school and not field.data:
             raise ValidationError(_l("Teachers and principals belong to a school: choose one."))
         if not Role(self.role.data).needs_school and field.data:
-            raise ValidationError(_l("Coordinators and administrators work across the whole organisation: choose no school."))
+            raise ValidationError(
+                _l("Coordinators and administrators work across the whole organisation: choose no school.")
+            )
 
 
 class InviteForm(MembershipForm):
     email = EmailField(
         _l("Email"),
-        validators=[DataRequired(_l("Enter an email address.")), Email(_l("Enter an email address like name@school.se.")), Length(max=254)],
+        validators=[
+            DataRequired(_l("Enter an email address.")),
+            Email(_l("Enter an email address like name@school.se.")),
+            Length(max=254),
+        ],
     )
     name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the person's name.")), Length(max=200)])
     language = SelectField(_l("Language of the invitation"), choices=options(LANGUAGE_CHOICES))

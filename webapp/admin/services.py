@@ -1,4 +1,5 @@
 """Managing an organisation: its details, schools, people and their roles."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -27,17 +28,28 @@ def update_organisation(actor: User, organisation: Organisation, data: dict) -> 
     before = audit.snapshot(organisation, ORGANISATION_FIELDS)
     for field in ORGANISATION_FIELDS:
         setattr(organisation, field, data[field])
-    audit.record(actor, "organisation.updated", organisation, organisation.id, before, audit.snapshot(organisation, ORGANISATION_FIELDS))
+    audit.record(
+        actor,
+        "organisation.updated",
+        organisation,
+        organisation.id,
+        before,
+        audit.snapshot(organisation, ORGANISATION_FIELDS),
+    )
 
 
 def schools(organisation: Organisation) -> list[School]:
-    return list(db.session.scalars(db.select(School).where(School.organisation_id == organisation.id).order_by(School.name)))
+    return list(
+        db.session.scalars(db.select(School).where(School.organisation_id == organisation.id).order_by(School.name))
+    )
 
 
 def save_school(actor: User, organisation: Organisation, school: School | None, data: dict) -> School:
     oid = data.get("oid") or None
     if oid:
-        clash = db.session.scalar(db.select(School).where(School.oid == oid, School.id != (school.id if school else None)))
+        clash = db.session.scalar(
+            db.select(School).where(School.oid == oid, School.id != (school.id if school else None))
+        )
         if clash is not None:
             raise AdminError("oid", _l("Another school already has this OID. Each organisation has one OID."))
     creating = school is None
@@ -48,7 +60,14 @@ def save_school(actor: User, organisation: Organisation, school: School | None, 
     for field in SCHOOL_FIELDS:
         setattr(school, field, (data.get(field) or None) if field in ("oid", "pic") else (data.get(field) or ""))
     db.session.flush()
-    audit.record(actor, "school.created" if creating else "school.updated", school, organisation.id, before, audit.snapshot(school, SCHOOL_FIELDS))
+    audit.record(
+        actor,
+        "school.created" if creating else "school.updated",
+        school,
+        organisation.id,
+        before,
+        audit.snapshot(school, SCHOOL_FIELDS),
+    )
     return school
 
 
@@ -79,7 +98,12 @@ def invite(actor: User, organisation: Organisation, data: dict) -> User:
     user = accounts.find_user(email)
     if user is not None and organisation.id not in user.organisation_ids and user.memberships:
         # An address already used by another organisation: adding it here would reveal that account.
-        raise AdminError("email", _l("This address belongs to an account of another organisation. Ask the person for another address, or contact support."))
+        raise AdminError(
+            "email",
+            _l(
+                "This address belongs to an account of another organisation. Ask the person for another address, or contact support."
+            ),
+        )
     if user is None:
         user = User(email=email, name=data["name"], language=data["language"])
         db.session.add(user)
@@ -102,31 +126,56 @@ def grant_role(actor: User, organisation: Organisation, user: User, role: Role, 
     return _add_membership(actor, organisation, user, role, _check_school(organisation, role, school_id))
 
 
-def _add_membership(actor: User, organisation: Organisation, user: User, role: Role, school: School | None) -> Membership:
+def _add_membership(
+    actor: User, organisation: Organisation, user: User, role: Role, school: School | None
+) -> Membership:
     for existing in user.memberships:
-        if existing.organisation_id == organisation.id and existing.role == role and existing.school_id == (school.id if school else None):
+        if (
+            existing.organisation_id == organisation.id
+            and existing.role == role
+            and existing.school_id == (school.id if school else None)
+        ):
             raise AdminError("role", _l("The person already has this role."))
     membership = Membership(user=user, organisation_id=organisation.id, school=school, role=role)
     db.session.add(membership)
     db.session.flush()
-    audit.record(actor, "membership.added", user, organisation.id, None, {"role": role.value, "school_id": school.id if school else None})
+    audit.record(
+        actor,
+        "membership.added",
+        user,
+        organisation.id,
+        None,
+        {"role": role.value, "school_id": school.id if school else None},
+    )
     return membership
 
 
 def remove_membership(actor: User, organisation: Organisation, user: User, membership_id: int) -> None:
-    membership = next((m for m in user.memberships if m.id == membership_id and m.organisation_id == organisation.id), None)
+    membership = next(
+        (m for m in user.memberships if m.id == membership_id and m.organisation_id == organisation.id), None
+    )
     if membership is None:
         raise AdminError("membership", _l("That role no longer exists. Reload the page."))
     if membership.role == Role.ADMIN:
         admins = db.session.scalar(
-            db.select(db.func.count()).select_from(Membership).where(
-                Membership.organisation_id == organisation.id, Membership.role == Role.ADMIN
-            )
+            db.select(db.func.count())
+            .select_from(Membership)
+            .where(Membership.organisation_id == organisation.id, Membership.role == Role.ADMIN)
         )
         if admins <= 1:
-            raise AdminError("membership", _l("The organisation needs at least one administrator. Make someone else administrator first."))
+            raise AdminError(
+                "membership",
+                _l("The organisation needs at least one administrator. Make someone else administrator first."),
+            )
     user.memberships.remove(membership)
-    audit.record(actor, "membership.removed", user, organisation.id, {"role": membership.role, "school_id": membership.school_id}, None)
+    audit.record(
+        actor,
+        "membership.removed",
+        user,
+        organisation.id,
+        {"role": membership.role, "school_id": membership.school_id},
+        None,
+    )
 
 
 def update_user(actor: User, organisation: Organisation, user: User, data: dict) -> None:

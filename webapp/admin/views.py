@@ -41,7 +41,11 @@ def organisation(organisation: Organisation):
         flash(_("Saved."), "success")
         return redirect(url_for("admin.organisation"))
     return render_template(
-        "admin/organisation.html", form=form, organisation=organisation, schools=services.schools(organisation), kind_labels=KIND_LABELS
+        "admin/organisation.html",
+        form=form,
+        organisation=organisation,
+        schools=services.schools(organisation),
+        kind_labels=KIND_LABELS,
     ), _status(form)
 
 
@@ -139,7 +143,9 @@ def add_role(user: User):
     membership_form = MembershipForm(prefix="m", schools=services.schools(organisation))
     if membership_form.validate_on_submit():
         try:
-            services.grant_role(current_user, organisation, user, Role(membership_form.role.data), membership_form.school_id.data)
+            services.grant_role(
+                current_user, organisation, user, Role(membership_form.role.data), membership_form.school_id.data
+            )
         except services.AdminError as error:
             _attach(membership_form, error)
         else:

@@ -1,5 +1,6 @@
 """Who may see, write and decide on applications: the permissions this feature registers with
 webapp.core.access, and the SQL filter that lists exactly what `application.view` allows."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l

@@ -1,4 +1,5 @@
 """The forms of the application record: start one, and edit its title, programme, school and team."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -14,7 +15,9 @@ def call_choices(action_rounds, keep: str | None = None) -> list:
     language = current_language()
     choices = []
     for definition, rounds in action_rounds:
-        pairs = [(f"{definition.key}/{r.id}", f"{r.label.get(language)} – {format_moment(r.deadline_utc)}") for r in rounds]
+        pairs = [
+            (f"{definition.key}/{r.id}", f"{r.label.get(language)} – {format_moment(r.deadline_utc)}") for r in rounds
+        ]
         if keep and keep.startswith(definition.key + "/") and keep not in dict(pairs):
             pairs.insert(0, (keep, keep.split("/", 1)[1]))
         choices += options(pairs, optgroup=f"{definition.key} – {definition.name.get(language)}")
@@ -46,7 +49,9 @@ class ApplicationForm(BaseForm):
         self.call.choices = call_choices(action_rounds, keep_call)
         self.school_id.choices = options((s.id, s.name) for s in schools)
         if self.copy_from is not None:  # the edit form has no reuse
-            self.copy_from.choices = options([("", _l("— start empty —"))] + [(a.id, f"{a.title} ({a.action_key}, {a.call_round})") for a in earlier])
+            self.copy_from.choices = options(
+                [("", _l("— start empty —"))] + [(a.id, f"{a.title} ({a.action_key}, {a.call_round})") for a in earlier]
+            )
 
     @property
     def action_key(self) -> str:

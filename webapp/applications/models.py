@@ -1,5 +1,6 @@
 """The application record: who applies for which programme action and call, and where it stands in
 the lifecycle (webapp/lifecycle). Its content lives in webapp/sections, its partners in webapp/partners."""
+
 from __future__ import annotations
 
 from datetime import datetime

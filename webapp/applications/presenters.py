@@ -1,5 +1,6 @@
 """What pages show of an application, asked of the lifecycle: the stage stepper, the status badge,
 the next step and the deadline countdown. Plain values, so templates compare no status or stage."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,5 +1,6 @@
 """The lists of applications, as `Select` objects: callers paginate or count them, and each loads
 only what the list shows (school and owner in the same query, the team in one more)."""
+
 from __future__ import annotations
 
 from sqlalchemy import Select, case, func, or_
@@ -79,7 +80,7 @@ def counts_by(user: User, column) -> dict[str, int]:
         .where(visible_clause(user))
         .group_by(column)
     )
-    return {key: n for key, n in db.session.execute(query)}
+    return dict(db.session.execute(query).all())
 
 
 def reusable(user: User) -> Select:

@@ -1,5 +1,6 @@
 """Commands on the application record: create (optionally reusing an earlier one), edit its own
 fields, and the lifecycle effect that moves it to the next stage. Services raise; they never commit."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -31,8 +32,16 @@ def _state(application: Application) -> dict:
     return data
 
 
-def create(user: User, school: School, action_key: str, call_round: str, title: str, *,
-           copy_from: Application | None = None, copy_partners: bool = False) -> Application:
+def create(
+    user: User,
+    school: School,
+    action_key: str,
+    call_round: str,
+    title: str,
+    *,
+    copy_from: Application | None = None,
+    copy_partners: bool = False,
+) -> Application:
     definition = registry.for_round(action_key, call_round)
     application = Application(
         school=school,
@@ -52,8 +61,14 @@ def create(user: User, school: School, action_key: str, call_round: str, title: 
         from ..sections.services import copy_content
 
         copy_content(copy_from, application, definition, copy_partners)
-    audit.record(user, "application.created", application, school.organisation_id, None,
-                 {**_state(application), "copied_from": copy_from.id if copy_from else None})
+    audit.record(
+        user,
+        "application.created",
+        application,
+        school.organisation_id,
+        None,
+        {**_state(application), "copied_from": copy_from.id if copy_from else None},
+    )
     return application
 
 
@@ -64,8 +79,17 @@ def reusable_by_id(user: User, application_id: int | None) -> Application | None
     return db.session.scalar(queries.reusable(user).where(Application.id == application_id))
 
 
-def update(user: User, application: Application, *, expected_version: int, title: str, action_key: str,
-           call_round: str, school: School, team: list[User]) -> Application:
+def update(
+    user: User,
+    application: Application,
+    *,
+    expected_version: int,
+    title: str,
+    action_key: str,
+    call_round: str,
+    school: School,
+    team: list[User],
+) -> Application:
     """Applies the edit only if nobody saved the record in between (optimistic locking on `version`)."""
     if expected_version != application.version:
         raise Conflict(application)

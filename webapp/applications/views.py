@@ -1,5 +1,6 @@
 """The application record's pages: the list, starting one, its overview, editing its own fields,
 and taking a lifecycle transition (completing a stage today; sending, approving … as they come)."""
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -54,8 +55,9 @@ def index():
 def create():
     access.require("application.create")
     schools = queries.rows(queries.schools_for_new_application(current_user))
-    form = ApplicationForm(action_rounds=registry.open_rounds_now(), schools=schools,
-                           earlier=queries.rows(queries.reusable(current_user)))
+    form = ApplicationForm(
+        action_rounds=registry.open_rounds_now(), schools=schools, earlier=queries.rows(queries.reusable(current_user))
+    )
     preset = request.args.get("action", "")
     if request.method == "GET" and registry.get(preset):
         form.call.data = next((c.value for c in form.call.choices if c.value.startswith(preset + "/")), None)
@@ -63,8 +65,15 @@ def create():
         school = next(s for s in schools if s.id == form.school_id.data)
         access.require("application.create", school)
         source = services.reusable_by_id(current_user, form.copy_from.data)
-        application = services.create(current_user, school, form.action_key, form.round_id, form.title.data,
-                                      copy_from=source, copy_partners=form.copy_partners.data)
+        application = services.create(
+            current_user,
+            school,
+            form.action_key,
+            form.round_id,
+            form.title.data,
+            copy_from=source,
+            copy_partners=form.copy_partners.data,
+        )
         flash(_("The application is created. Start by describing the idea."), "success")
         return redirect(url_for("applications.show", application_id=application.id))
     return render_template("applications/new.html", form=form), 422 if form.errors else 200
@@ -116,8 +125,16 @@ def edit(application: Application):
         wanted = set(form.team.data or ())
         team = [u for u in queries.rows(queries.team_candidates(school)) if u.id in wanted]
         try:
-            services.update(current_user, application, expected_version=form.expected_version, title=form.title.data,
-                            action_key=form.action_key, call_round=form.round_id, school=school, team=team)
+            services.update(
+                current_user,
+                application,
+                expected_version=form.expected_version,
+                title=form.title.data,
+                action_key=form.action_key,
+                call_round=form.round_id,
+                school=school,
+                team=team,
+            )
         except Conflict:
             conflict = db.session.get(Application, application.id)
             form.version.data = conflict.version

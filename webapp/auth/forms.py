@@ -30,7 +30,9 @@ class ChoosePasswordForm(BaseForm):
             DataRequired(_l("Choose a password.")),
             Length(min=PASSWORD_MIN_LENGTH, max=200, message=_l("Use between %(min)d and %(max)d characters.")),
         ],
-        description=_l("At least %(n)d characters. A few unrelated words make a strong password.", n=PASSWORD_MIN_LENGTH),
+        description=_l(
+            "At least %(n)d characters. A few unrelated words make a strong password.", n=PASSWORD_MIN_LENGTH
+        ),
     )
     confirm = PasswordField(
         _l("Repeat the new password"),

@@ -1,4 +1,5 @@
 """Accounts: password hashing (argon2), sign-in checks, and the emailed reset/invitation tokens."""
+
 from __future__ import annotations
 
 from argon2 import PasswordHasher
@@ -109,4 +110,11 @@ def choose_password(user: User, password: str, how: str) -> None:
 def update_profile(user: User, name: str, language: str) -> None:
     before = audit.snapshot(user, ("name", "language"))
     user.name, user.language = name, language
-    audit.record(user, "profile.updated", user, min(user.organisation_ids, default=None), before, audit.snapshot(user, ("name", "language")))
+    audit.record(
+        user,
+        "profile.updated",
+        user,
+        min(user.organisation_ids, default=None),
+        before,
+        audit.snapshot(user, ("name", "language")),
+    )

@@ -14,6 +14,7 @@ from .models import User
 
 bp = Blueprint("auth", __name__)
 
+
 @login_manager.user_loader
 def load_user(user_id: str):
     return db.session.get(User, int(user_id)) if user_id.isdigit() else None
@@ -78,7 +79,10 @@ def forgot_password():
     form = ResetRequestForm()
     if form.validate_on_submit():
         services.send_reset_link(form.email.data)
-        flash(_("If %(email)s has an account, a link to choose a new password is on its way.", email=form.email.data), "info")
+        flash(
+            _("If %(email)s has an account, a link to choose a new password is on its way.", email=form.email.data),
+            "info",
+        )
         return redirect(url_for("auth.sign_in"))
     return render_template("auth/forgot.html", form=form), 422 if form.errors else 200
 

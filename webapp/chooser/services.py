@@ -1,4 +1,5 @@
 """The programme chooser: which actions fit the school's answers (workflows/chooser.yaml), and why."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -6,6 +6,7 @@ organisation the user has no role in answers 404, so nobody can probe another or
 
 This module knows no feature: it imports no model and no role.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -83,6 +84,7 @@ def require(name: str, obj=None) -> None:
 
 
 # --- Route decorators: every view function carries exactly one of them. --------------------------
+
 
 def _mark(view, rule: str):
     view.access_rule = rule

@@ -1,4 +1,5 @@
 """The audit trail: who changed what, when, on which object, with the key fields before and after."""
+
 from __future__ import annotations
 
 from datetime import datetime

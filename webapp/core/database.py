@@ -3,6 +3,7 @@ must queue instead of failing: WAL lets readers go on beside a writer, and a req
 (any method but GET/HEAD/OPTIONS) opens its transaction with BEGIN IMMEDIATE, so it waits for the
 write lock (busy_timeout) instead of failing when a second writer upgrades a read lock.
 PostgreSQL needs none of this."""
+
 from __future__ import annotations
 
 from flask import has_request_context, request

@@ -1,4 +1,5 @@
 """The errors services raise; the request boundary (core.web) turns them into answers."""
+
 from __future__ import annotations
 
 

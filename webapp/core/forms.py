@@ -1,12 +1,13 @@
 """The form base every feature form inherits: CSRF (Flask-WTF), trimmed text, and WTForms'
 own messages in the reader's language."""
+
 from __future__ import annotations
 
 from flask_babel import get_locale
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectMultipleField, StringField, TextAreaField, widgets
-from wtforms.meta import DefaultMeta
 from wtforms.i18n import get_translations
+from wtforms.meta import DefaultMeta
 
 
 def _strip(value):

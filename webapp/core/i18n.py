@@ -1,12 +1,13 @@
 """Language choice and the date/amount formats people notice (UI.md, "Details people notice")."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from babel.numbers import format_decimal as babel_format_decimal
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
+from babel.numbers import format_decimal as babel_format_decimal
 from flask import current_app, has_request_context, session
 from flask_babel import get_locale
 from flask_login import current_user
@@ -48,8 +49,9 @@ def format_time(moment: datetime | None) -> str:
     """A time of day in Stockholm, e.g. "14.02" / "14:02": for "Saved 14.02"."""
     if moment is None:
         return ""
-    return babel_format_datetime(moment, "HH.mm" if current_language() == "sv" else "HH:mm", tzinfo=STOCKHOLM,
-                                 locale=current_language())
+    return babel_format_datetime(
+        moment, "HH.mm" if current_language() == "sv" else "HH:mm", tzinfo=STOCKHOLM, locale=current_language()
+    )
 
 
 def format_day(day: date | datetime | None) -> str:
@@ -65,5 +67,3 @@ def days_until(moment: datetime | None, today: date | None = None) -> int | None
         return None
     today = today or datetime.now(STOCKHOLM).date()
     return (moment.astimezone(STOCKHOLM).date() - today).days
-
-

@@ -1,6 +1,7 @@
 """Outgoing mail, through the outbox: `send()` only enqueues; the "mail" handler delivers after the
 commit. Backends: "smtp" (MAIL_SERVER set), "log" (development: the message goes to the log) and
 "memory" (tests: collected in app.extensions["mail_outbox"])."""
+
 from __future__ import annotations
 
 import logging

@@ -2,6 +2,7 @@
 written as rows in the request's own transaction and delivered only after it commits, so nothing
 goes out for a change that was rolled back. Delivery runs inline after the commit; what fails stays
 pending for `flask outbox deliver` (a queue can later take the same rows)."""
+
 from __future__ import annotations
 
 import logging
@@ -57,7 +58,7 @@ def deliver(messages) -> int:
         message.attempts += 1
         try:
             _HANDLERS[message.kind](message.payload)
-        except Exception as exc:  # noqa: BLE001 -- any failure leaves the message pending, logged
+        except Exception as exc:
             message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
             log.exception("Outbox message %s (%s) not delivered", message.id, message.kind)
         else:

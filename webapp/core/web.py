@@ -1,5 +1,6 @@
 """What every request shares: the signed-in user, one commit per request, error pages, security
 headers, the language switch and the template helpers."""
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -44,9 +45,15 @@ def switch_language():
 
 
 #: Which item of the main menu a page belongs to, by blueprint (every other page: none).
-_NAV_BY_BLUEPRINT = {"home": "start", "applications": "applications", "sections": "applications",
-                     "partners": "applications", "chooser": "applications", "pdf": "applications",
-                     "admin": "administration"}
+_NAV_BY_BLUEPRINT = {
+    "home": "start",
+    "applications": "applications",
+    "sections": "applications",
+    "partners": "applications",
+    "chooser": "applications",
+    "pdf": "applications",
+    "admin": "administration",
+}
 
 
 def nav_current() -> str:
@@ -110,7 +117,11 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(403)
     def forbidden(exc):
-        return _error(403, _l("Not allowed"), _l("Your role does not allow this. Ask your school's principal or your organisation's administrator."))
+        return _error(
+            403,
+            _l("Not allowed"),
+            _l("Your role does not allow this. Ask your school's principal or your organisation's administrator."),
+        )
 
     @app.errorhandler(NotAllowed)
     def not_allowed(exc):
@@ -145,7 +156,9 @@ def init_app(app: Flask) -> None:
             return {"current_language": i18n.current_language()}
         return {
             "can": access.can,
-            "language_form": LanguageForm(formdata=None, next=request.full_path.rstrip("?"), language=i18n.current_language()),
+            "language_form": LanguageForm(
+                formdata=None, next=request.full_path.rstrip("?"), language=i18n.current_language()
+            ),
             "current_language": i18n.current_language(),
         }
 

@@ -1,5 +1,6 @@
 """The lifecycle engine: which transitions a user may take on an application now (each with the
 reason when not), and performing one: check, change, audit, effects. Nothing here commits."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -75,8 +76,14 @@ def perform(user, application, key: str, comment: str = "") -> Transition:
         application.status = transition.target
     for name in transition.effects:
         _EFFECTS[name](user, application, transition, comment)
-    audit.record(user, f"lifecycle.{transition.key}", application, application.organisation_id, before,
-                 {"status": application.status, "stage": application.stage, **({"comment": comment} if comment else {})})
+    audit.record(
+        user,
+        f"lifecycle.{transition.key}",
+        application,
+        application.organisation_id,
+        before,
+        {"status": application.status, "stage": application.stage, **({"comment": comment} if comment else {})},
+    )
     return transition
 
 

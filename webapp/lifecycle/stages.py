@@ -1,4 +1,5 @@
 """The four stages of writing an application, in order: idea → partners → organisation → submission."""
+
 from __future__ import annotations
 
 import enum
@@ -26,16 +27,37 @@ class StageInfo:
 STAGES: dict[Stage, StageInfo] = {
     info.stage: info
     for info in (
-        StageInfo(Stage.IDEA, _l("Idea"), _l("Describe the idea"),
-                  _l("Start with the school's needs. Then write why the project matters: these answers feed the "
-                     "relevance criterion."), True),
-        StageInfo(Stage.PARTNERS, _l("Partners"), _l("Find and confirm partners"),
-                  _l("Find partners and confirm them. Only confirmed partners count towards the programme's rules."),
-                  True),
-        StageInfo(Stage.ORGANISATION, _l("Organisation"), _l("Plan the project organisation"),
-                  _l("Plan how the project runs: activities, who does what, and how you will know it worked."), True),
-        StageInfo(Stage.SUBMISSION, _l("Submission"), _l("Send to the principal"),
-                  _l("The last details of the official form, the summary, the annexes and the checklist."), False),
+        StageInfo(
+            Stage.IDEA,
+            _l("Idea"),
+            _l("Describe the idea"),
+            _l(
+                "Start with the school's needs. Then write why the project matters: these answers feed the "
+                "relevance criterion."
+            ),
+            True,
+        ),
+        StageInfo(
+            Stage.PARTNERS,
+            _l("Partners"),
+            _l("Find and confirm partners"),
+            _l("Find partners and confirm them. Only confirmed partners count towards the programme's rules."),
+            True,
+        ),
+        StageInfo(
+            Stage.ORGANISATION,
+            _l("Organisation"),
+            _l("Plan the project organisation"),
+            _l("Plan how the project runs: activities, who does what, and how you will know it worked."),
+            True,
+        ),
+        StageInfo(
+            Stage.SUBMISSION,
+            _l("Submission"),
+            _l("Send to the principal"),
+            _l("The last details of the official form, the summary, the annexes and the checklist."),
+            False,
+        ),
     )
 }
 

@@ -2,6 +2,7 @@
 webapp.core.access), what must hold first (named requirements), and what follows (named effects).
 Features register the requirement and effect functions under these names (engine.requirement,
 engine.effect); programme-specific requirements stay in the programme definitions."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

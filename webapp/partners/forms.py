@@ -25,18 +25,24 @@ def all_countries():
 
 
 class PartnerForm(BaseForm):
-    name = StringField(_l("Organisation"), validators=[DataRequired(_l("Enter the organisation's name.")), Length(max=200)])
+    name = StringField(
+        _l("Organisation"), validators=[DataRequired(_l("Enter the organisation's name.")), Length(max=200)]
+    )
     country = SelectField(_l("Country"), validators=[DataRequired(_l("Choose the country."))])
     city = StringField(_l("City"), validators=[Length(max=120)])
     oid = StringField(
         _l("Erasmus+ Organisation ID (OID)"),
-        validators=[Optional(), Regexp(r"^E\d{8}$", message=_l("An OID is the letter E followed by 8 digits, e.g. E10123456."))],
+        validators=[
+            Optional(),
+            Regexp(r"^E\d{8}$", message=_l("An OID is the letter E followed by 8 digits, e.g. E10123456.")),
+        ],
         filters=[lambda v: v.upper() if isinstance(v, str) else v],
         description=_l("Needed in the Erasmus+ form; ask the partner for it."),
     )
     contact_name = StringField(_l("Contact person"), validators=[Length(max=200)])
     contact_email = EmailField(
-        _l("Contact email"), validators=[Optional(), Email(_l("Enter an email address like name@school.se.")), Length(max=254)]
+        _l("Contact email"),
+        validators=[Optional(), Email(_l("Enter an email address like name@school.se.")), Length(max=254)],
     )
     status = SelectField(_l("Where you stand"), choices=options((s.value, label) for s, label in STATUS_LABELS.items()))
     notes = TextAreaField(_l("Notes"), validators=[Length(max=5000)])

@@ -1,5 +1,6 @@
 """Partners of an application: the pipeline from identified to confirmed. Services raise Conflict
 and never commit; the request boundary does."""
+
 from __future__ import annotations
 
 from ..applications.models import Application
@@ -25,7 +26,9 @@ def by_status(application: Application) -> dict[str, list[Partner]]:
     return columns
 
 
-def save(user: User, application: Application, partner: Partner | None, data: dict, expected_version: int | None) -> Partner:
+def save(
+    user: User, application: Application, partner: Partner | None, data: dict, expected_version: int | None
+) -> Partner:
     """Creates a partner, or changes one if nobody saved it since the form was loaded."""
     creating = partner is None
     if not creating and expected_version != partner.version:  # None (not posted) is a conflict too
@@ -42,13 +45,21 @@ def save(user: User, application: Application, partner: Partner | None, data: di
     except Conflict:
         raise Conflict(partner) from None
     db.session.expire(application, ["partners"])
-    audit.record(user, "partner.created" if creating else "partner.updated", application,
-                 application.organisation_id, before, audit.snapshot(partner, FIELDS))
+    audit.record(
+        user,
+        "partner.created" if creating else "partner.updated",
+        application,
+        application.organisation_id,
+        before,
+        audit.snapshot(partner, FIELDS),
+    )
     return partner
 
 
 def remove(user: User, application: Application, partner: Partner) -> None:
-    audit.record(user, "partner.removed", application, application.organisation_id, audit.snapshot(partner, FIELDS), None)
+    audit.record(
+        user, "partner.removed", application, application.organisation_id, audit.snapshot(partner, FIELDS), None
+    )
     db.session.delete(partner)
     db.session.flush()
     db.session.expire(application, ["partners"])

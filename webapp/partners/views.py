@@ -50,7 +50,9 @@ def _save(application: Application, partner):
     conflict = None
     if form.validate_on_submit():
         try:
-            saved = services.save(current_user, application, partner, form.data, submitted_version(form.loaded_version.data))
+            saved = services.save(
+                current_user, application, partner, form.data, submitted_version(form.loaded_version.data)
+            )
         except Conflict as exc:
             conflict = exc.current
             form.loaded_version.data = conflict.version
@@ -58,8 +60,14 @@ def _save(application: Application, partner):
             flash(_("%(name)s is saved.", name=saved.name), "success")
             return redirect(url_for("partners.index", application_id=application.id))
     status = 409 if conflict else (422 if form.errors else 200)
-    return render_template("partners/form.html", form=form, application=application, partner=partner,
-                           conflict=conflict, status_labels=STATUS_LABELS), status
+    return render_template(
+        "partners/form.html",
+        form=form,
+        application=application,
+        partner=partner,
+        conflict=conflict,
+        status_labels=STATUS_LABELS,
+    ), status
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -1,5 +1,6 @@
 """Plain values for the PDF templates: the templates never see a model, and everything the
 document shows is in the dict (which is also what the cache key is made of)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -32,17 +33,26 @@ def _date(value) -> date | None:
 def _school(application: Application, language: str) -> dict:
     school = application.school
     return {
-        "name": school.name, "city": school.city, "country": school.country,
-        "country_name": _country(school.country, language), "oid": school.oid or "", "pic": school.pic or "",
+        "name": school.name,
+        "city": school.city,
+        "country": school.country,
+        "country_name": _country(school.country, language),
+        "oid": school.oid or "",
+        "pic": school.pic or "",
         "address": school.address,
     }
 
 
 def _partner(partner: Partner, language: str) -> dict:
     return {
-        "name": partner.name, "city": partner.city, "country": partner.country,
-        "country_name": _country(partner.country, language), "oid": partner.oid or "",
-        "contact": partner.contact_name, "status": partner.status, "status_label": str(STATUS_LABELS[partner.status]),
+        "name": partner.name,
+        "city": partner.city,
+        "country": partner.country,
+        "country_name": _country(partner.country, language),
+        "oid": partner.oid or "",
+        "contact": partner.contact_name,
+        "status": partner.status,
+        "status_label": str(STATUS_LABELS[partner.status]),
     }
 
 
@@ -57,16 +67,23 @@ def _sections(definition, answers: dict, participants, report) -> list[dict]:
             items = [(heading, values) for _, heading, values in rules.repeat_items(section, data, participants)]
         else:
             items = [(None, data)]
-        result.append({
-            "key": section.key,
-            "title": section.title.get(language),
-            "form_ref": section.form_ref,
-            "state": report.sections[section.key].state,
-            "items": [
-                {"heading": heading, "fields": [_field(f, values, participants) for f in section.fields if rules.is_visible(f, values)]}
-                for heading, values in items
-            ],
-        })
+        result.append(
+            {
+                "key": section.key,
+                "title": section.title.get(language),
+                "form_ref": section.form_ref,
+                "state": report.sections[section.key].state,
+                "items": [
+                    {
+                        "heading": heading,
+                        "fields": [
+                            _field(f, values, participants) for f in section.fields if rules.is_visible(f, values)
+                        ],
+                    }
+                    for heading, values in items
+                ],
+            }
+        )
     return result
 
 
@@ -118,7 +135,13 @@ def _self_assessment(definition, application: Application, report) -> dict | Non
     criteria = rules.self_assessment(definition, sections.scores(application), report.sections)
     return {
         "criteria": [
-            {"title": c.title, "score": c.score, "max": c.max_points, "threshold": c.threshold, "below": c.below_threshold}
+            {
+                "title": c.title,
+                "score": c.score,
+                "max": c.max_points,
+                "threshold": c.threshold,
+                "below": c.below_threshold,
+            }
             for c in criteria
         ],
         "total": sum(c.score or 0 for c in criteria),
@@ -156,7 +179,9 @@ def dossier(application: Application, language: str) -> dict:
             "sections": _sections(definition, answers, participants, report),
             "timeline": _timeline(definition, answers, application),
             "self_assessment": _self_assessment(definition, application, report),
-            "checklist": [{"label": i.label.get(language), "done": bool(ticks.get(i.key))} for i in definition.checklist],
+            "checklist": [
+                {"label": i.label.get(language), "done": bool(ticks.get(i.key))} for i in definition.checklist
+            ],
             "annexes": [{"label": a.label.get(language), "required": a.required} for a in definition.annexes],
             "open_problems": len(report.problems),
         }
@@ -181,4 +206,3 @@ def letter(application: Application, partner: Partner, language: str) -> dict:
             "applicant": _school(application, language),
             "partner": _partner(partner, language),
         }
-

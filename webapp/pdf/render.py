@@ -1,5 +1,6 @@
 """WeasyPrint with a fetcher that reaches only Grantpath's own bundled assets, and a cache keyed
 by what the document says, so an unchanged application downloads again at once."""
+
 from __future__ import annotations
 
 import hashlib
@@ -35,7 +36,7 @@ class AssetFetcher(URLFetcher):
 
     def fetch(self, url, headers=None):
         if url.startswith(ASSET_SCHEME):
-            path = (STATIC / url[len(ASSET_SCHEME):].lstrip("/")).resolve()
+            path = (STATIC / url[len(ASSET_SCHEME) :].lstrip("/")).resolve()
             if any(path.is_relative_to(folder) for folder in ALLOWED) and path.is_file():
                 mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
                 return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime})

@@ -40,8 +40,9 @@ def _language() -> str:
 @access.guard("application.view", Application, "application_id")
 def dossier(application: Application):
     language = _language()
-    data = render.pdf("pdf/dossier.html", context.dossier(application, language), language,
-                      stamp={"generated": utcnow()})
+    data = render.pdf(
+        "pdf/dossier.html", context.dossier(application, language), language, stamp={"generated": utcnow()}
+    )
     return _download(data, application.title)
 
 
@@ -50,6 +51,7 @@ def dossier(application: Application):
 def partner_letter(application: Application, partner_id: int):
     partner = partner_services.partner_of(application, partner_id) or abort(404)
     language = _language()
-    data = render.pdf("pdf/letter.html", context.letter(application, partner, language), language,
-                      stamp={"generated": utcnow()})
+    data = render.pdf(
+        "pdf/letter.html", context.letter(application, partner, language), language, stamp={"generated": utcnow()}
+    )
     return _download(data, application.title, f"-{partner.name}")

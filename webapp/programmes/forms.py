@@ -4,6 +4,7 @@ A draft saves at any moment: `required` is not checked here (the completeness ru
 but what would be wrong in the official form is refused with a message next to the field and
 nothing saved: text over its limit, a number out of range, a choice the form does not offer.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -16,7 +17,8 @@ from wtforms.fields import FieldList
 from ..core.forms import BaseForm, CheckboxListField, TrimmedMeta, options
 from ..core.i18n import format_number
 from .rules import Participant, count_characters, repeat_items
-from .schema import FieldDef, SectionDef, SharedChoices
+from .schema import FieldDef, SectionDef
+from .shared import SharedChoices
 
 
 class CharacterLimit:
@@ -26,9 +28,14 @@ class CharacterLimit:
     def __call__(self, form, field):
         count = count_characters(field.data)
         if count > self.limit:
-            raise ValidationError(_l("%(count)s characters: %(over)s over the limit of %(max)s. Shorten the text to save it.",
-                                     count=format_number(count), over=format_number(count - self.limit),
-                                     max=format_number(self.limit)))
+            raise ValidationError(
+                _l(
+                    "%(count)s characters: %(over)s over the limit of %(max)s. Shorten the text to save it.",
+                    count=format_number(count),
+                    over=format_number(count - self.limit),
+                    max=format_number(self.limit),
+                )
+            )
 
 
 def parse_number(text: str | None):
@@ -127,8 +134,12 @@ def _wtforms_field(fdef: FieldDef, language: str, shared: SharedChoices, partici
         kw["render_kw"]["type"] = "date"
         return StringField(validators=[DateCheck()], **kw)
     if fdef.type == "yesno":
-        return RadioField(choices=options([("yes", _l("Yes")), ("no", _l("No"))]), validate_choice=False,
-                          validators=[_yes_or_no], **kw)
+        return RadioField(
+            choices=options([("yes", _l("Yes")), ("no", _l("No"))]),
+            validate_choice=False,
+            validators=[_yes_or_no],
+            **kw,
+        )
     if fdef.type in ("choice", "organisation"):
         pairs = _choices(fdef, shared, language) if fdef.type == "choice" else [(o.key, o.name) for o in participants]
         return DraftSelectField(choices=options([("", _l("— choose —")), *pairs]), **kw)
@@ -155,6 +166,7 @@ def section_form_class(section: SectionDef, language: str, shared: SharedChoices
 
 
 # --- Between stored answers and form data -------------------------------------------------------
+
 
 def _to_form_value(fdef: FieldDef, value):
     if value is None:
@@ -210,4 +222,3 @@ def answers_from(section: SectionDef, form, stored: dict) -> dict:
                 kept[entry["org"]] = values(entry)
         return {"items": kept}
     return {"items": [values(entry) for entry in form.items.data]}
-

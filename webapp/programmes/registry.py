@@ -6,12 +6,13 @@ may start with `extends: <file>` to take every top-level key of another file and
 Shared data sits beside the folders: programmes.yaml, countries.yaml, choices.yaml, chooser.yaml,
 needs.yaml.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import yaml
 from flask import Flask, current_app
@@ -20,7 +21,8 @@ from pydantic import BaseModel, ValidationError
 from ..config import ConfigError
 from ..core.i18n import current_language, format_moment
 from .rules import STAGE_CHECKS
-from .schema import ActionDefinition, Chooser, Countries, Programmes, SectionDef, SharedChoices
+from .schema import ActionDefinition, SectionDef
+from .shared import Chooser, Countries, Programmes, SharedChoices
 
 
 class DefinitionError(ConfigError):
@@ -126,11 +128,15 @@ def _check_references(catalogue: Catalogue, path_of: dict) -> None:
                 raise DefinitionError(f"{where}: programmes.yaml names no label for the time zones {sorted(zones)}")
             unknown = set(definition.eligibility.partnership.eligible_country_groups) - groups
             if unknown:
-                raise DefinitionError(f"{where}: eligibility.partnership names unknown country groups {sorted(unknown)}")
+                raise DefinitionError(
+                    f"{where}: eligibility.partnership names unknown country groups {sorted(unknown)}"
+                )
             for section in definition.sections:
                 for f in section.fields:
                     if f.choices_from and f.choices_from not in catalogue.choices.lists:
-                        raise DefinitionError(f"{where}: {section.key}.{f.key} takes choices from unknown list {f.choices_from}")
+                        raise DefinitionError(
+                            f"{where}: {section.key}.{f.key} takes choices from unknown list {f.choices_from}"
+                        )
     for rec in catalogue.chooser.recommendations:
         if rec.action not in catalogue.actions:
             raise DefinitionError(f"chooser.yaml: recommends unknown action {rec.action}")
@@ -234,4 +240,4 @@ def chooser() -> Chooser:
 
 def open_rounds_now():
     """open_rounds() at this moment, for the forms that start or move an application."""
-    return open_rounds(datetime.now(timezone.utc))
+    return open_rounds(datetime.now(UTC))

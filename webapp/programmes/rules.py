@@ -3,6 +3,7 @@
 Every figure comes from the definition (workflows/*.yaml); this module only knows how to count and
 how to say what is missing. Messages are built when asked for, in the reader's language.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -109,14 +110,30 @@ def _field_problems(section: SectionDef, values: dict, anchor: str | None, headi
             continue
         value = values.get(fdef.key)
         if fdef.required and not _filled(value):
-            problems.append(Problem(_("%(where)s%(field)s: not answered yet", where=prefix, field=_label(fdef)),
-                                    section.key, fdef.key, anchor))
+            problems.append(
+                Problem(
+                    _("%(where)s%(field)s: not answered yet", where=prefix, field=_label(fdef)),
+                    section.key,
+                    fdef.key,
+                    anchor,
+                )
+            )
         elif fdef.max_chars and fdef.is_text and count_characters(value) > fdef.max_chars:
-            problems.append(Problem(
-                _("%(where)s%(field)s: %(count)s characters, %(over)s over the limit of %(max)s", where=prefix,
-                  field=_label(fdef), count=format_number(count_characters(value)),
-                  over=format_number(count_characters(value) - fdef.max_chars), max=format_number(fdef.max_chars)),
-                section.key, fdef.key, anchor))
+            problems.append(
+                Problem(
+                    _(
+                        "%(where)s%(field)s: %(count)s characters, %(over)s over the limit of %(max)s",
+                        where=prefix,
+                        field=_label(fdef),
+                        count=format_number(count_characters(value)),
+                        over=format_number(count_characters(value) - fdef.max_chars),
+                        max=format_number(fdef.max_chars),
+                    ),
+                    section.key,
+                    fdef.key,
+                    anchor,
+                )
+            )
     return problems
 
 
@@ -131,11 +148,19 @@ def section_report(section: SectionDef, data: dict | None, participants: list[Pa
             problems += _field_problems(section, values, anchor, heading)
             characters += sum(count_characters(values.get(f.key)) for f in section.fields if f.is_text)
         if not section.repeat.per_organisation and len(items) < section.repeat.min:
-            problems.insert(0, Problem(
-                ngettext("%(section)s: at least %(num)d item is needed, %(have)d so far",
-                         "%(section)s: at least %(num)d items are needed, %(have)d so far",
-                         section.repeat.min, section=section.title.get(current_language()), have=len(items)),
-                section.key))
+            problems.insert(
+                0,
+                Problem(
+                    ngettext(
+                        "%(section)s: at least %(num)d item is needed, %(have)d so far",
+                        "%(section)s: at least %(num)d items are needed, %(have)d so far",
+                        section.repeat.min,
+                        section=section.title.get(current_language()),
+                        have=len(items),
+                    ),
+                    section.key,
+                ),
+            )
     else:
         anything = any(_filled(v) for v in data.values())
         problems = _field_problems(section, data, None, None)
@@ -144,27 +169,51 @@ def section_report(section: SectionDef, data: dict | None, participants: list[Pa
     return SectionReport(section, state, problems, characters)
 
 
-def partnership_problems(definition: ActionDefinition, participants: list[Participant], eligible: set[str]) -> list[Problem]:
+def partnership_problems(
+    definition: ActionDefinition, participants: list[Participant], eligible: set[str]
+) -> list[Problem]:
     """The programme's minimum partnership, counted over the applicant and the confirmed partners."""
     rule = definition.eligibility.partnership
     problems = []
     counted = [o for o in participants if o.confirmed or o.key == "applicant"]
     for org in counted:
         if org.country not in eligible:
-            problems.append(Problem(
-                _("%(name)s is in %(country)s (%(code)s), which is not an eligible country for %(action)s",
-                  name=org.name, country=country_name(org.country), code=org.country, action=definition.key),
-                page="partners"))
+            problems.append(
+                Problem(
+                    _(
+                        "%(name)s is in %(country)s (%(code)s), which is not an eligible country for %(action)s",
+                        name=org.name,
+                        country=country_name(org.country),
+                        code=org.country,
+                        action=definition.key,
+                    ),
+                    page="partners",
+                )
+            )
     countries = {o.country for o in counted if o.country in eligible}
     organisations_ok = sum(1 for o in counted if o.country in eligible)
     if organisations_ok < rule.min_organisations or len(countries) < rule.min_countries:
-        problems.insert(0, Problem(
-            _("Partners: %(confirmed)d confirmed of at least %(min_orgs)d, from at least %(min_countries)d "
-              "eligible countries (%(action)s)", confirmed=organisations_ok, min_orgs=rule.min_organisations,
-              min_countries=rule.min_countries, action=definition.key)
-            + " " + ngettext("So far %(num)d country: %(list)s.", "So far %(num)d countries: %(list)s.", len(countries),
-                            list=", ".join(sorted(countries)) or "–"),
-            page="partners"))
+        problems.insert(
+            0,
+            Problem(
+                _(
+                    "Partners: %(confirmed)d confirmed of at least %(min_orgs)d, from at least %(min_countries)d "
+                    "eligible countries (%(action)s)",
+                    confirmed=organisations_ok,
+                    min_orgs=rule.min_organisations,
+                    min_countries=rule.min_countries,
+                    action=definition.key,
+                )
+                + " "
+                + ngettext(
+                    "So far %(num)d country: %(list)s.",
+                    "So far %(num)d countries: %(list)s.",
+                    len(countries),
+                    list=", ".join(sorted(countries)) or "–",
+                ),
+                page="partners",
+            ),
+        )
     return problems
 
 
@@ -202,16 +251,23 @@ class CriterionAssessment:
         return self.score is not None and self.score < self.threshold
 
 
-def self_assessment(definition: ActionDefinition, scores: dict, reports: dict[str, SectionReport]) -> list[CriterionAssessment]:
+def self_assessment(
+    definition: ActionDefinition, scores: dict, reports: dict[str, SectionReport]
+) -> list[CriterionAssessment]:
     if definition.scoring is None:
         return []
     language = current_language()
     result = []
     for criterion in definition.scoring.criteria:
         score = scores.get(criterion.key)
-        result.append(CriterionAssessment(
-            criterion.key, criterion.title.get(language), criterion.max_points, criterion.threshold,
-            score if isinstance(score, int) else None,
-            [reports[s.key] for s in definition.sections if criterion.key in s.criteria and s.key in reports],
-        ))
+        result.append(
+            CriterionAssessment(
+                criterion.key,
+                criterion.title.get(language),
+                criterion.max_points,
+                criterion.threshold,
+                score if isinstance(score, int) else None,
+                [reports[s.key] for s in definition.sections if criterion.key in s.criteria and s.key in reports],
+            )
+        )
     return result

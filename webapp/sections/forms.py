@@ -1,5 +1,6 @@
 """The self-assessment form, built from the definition's award criteria. (The section editor's forms
 are built from the definition by webapp.programmes.forms.)"""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -17,7 +18,10 @@ class ScoreForm(BaseForm):
         fields = {
             c.key: IntegerField(
                 _l("Your score (0–%(max)d)", max=c.max_points),
-                validators=[Optional(), NumberRange(0, c.max_points, message=_l("Give 0 to %(max)d points.", max=c.max_points))],
+                validators=[
+                    Optional(),
+                    NumberRange(0, c.max_points, message=_l("Give 0 to %(max)d points.", max=c.max_points)),
+                ],
                 render_kw={"inputmode": "numeric"},
             )
             for c in definition.scoring.criteria

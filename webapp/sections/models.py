@@ -1,6 +1,7 @@
 """The content of an application's form: the answers per section, the submission checklist and the
 team's self-assessment. Each is its own row with its own version counter, so saving one never
 touches a row another save also updates (co-writers in different sections never collide)."""
+
 from __future__ import annotations
 
 from datetime import datetime

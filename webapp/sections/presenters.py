@@ -1,5 +1,6 @@
 """Plain values the editor's pages and the PDFs show: answers as readable text, and where each
 rule message is fixed."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -41,7 +42,9 @@ def problem_link(application, problem) -> str:
         return url_for(_PAGES[problem.page], application_id=application.id)
     if problem.section:
         anchor = problem.item or problem.field or ""
-        return url_for("sections.section", application_id=application.id, key=problem.section) + (f"#{anchor}" if anchor else "")
+        return url_for("sections.section", application_id=application.id, key=problem.section) + (
+            f"#{anchor}" if anchor else ""
+        )
     return ""
 
 

@@ -1,6 +1,7 @@
 """The application's content: answers per section, checklist and self-assessment (each saved with its
 own version counter), the report of what is left per stage, and reuse of an earlier application.
 Every rule comes from the programme definition through webapp.programmes.rules."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -94,6 +95,7 @@ def report(application: Application) -> Report | None:
 
 # --- Saving: each piece of content as a whole, only over the version the editor was built from ----
 
+
 def _store(user: User, application: Application, model, row, expected_version: int, data: dict, **identity):
     """Creates or replaces one content row, refusing with Conflict when someone saved it since the
     editor loaded `expected_version`. The write runs in a savepoint: a lost race undoes only itself."""
@@ -114,12 +116,20 @@ def _store(user: User, application: Application, model, row, expected_version: i
     return row
 
 
-def save_section(user: User, application: Application, section_key: str, data: dict, expected_version: int) -> SectionAnswer:
+def save_section(
+    user: User, application: Application, section_key: str, data: dict, expected_version: int
+) -> SectionAnswer:
     row = answer_rows(application).get(section_key)
     before = _size(row.data) if row else 0
     row = _store(user, application, SectionAnswer, row, expected_version, data, section_key=section_key)
-    audit.record(user, "section.saved", application, application.organisation_id,
-                 {"section": section_key, "characters": before}, {"section": section_key, "characters": _size(data)})
+    audit.record(
+        user,
+        "section.saved",
+        application,
+        application.organisation_id,
+        {"section": section_key, "characters": before},
+        {"section": section_key, "characters": _size(data)},
+    )
     return row
 
 
@@ -171,8 +181,13 @@ def stage_is_complete(application: Application, transition) -> Decision:
         return Decision.deny(_l("The programme of this application is not known."))
     problems = result.stage(transition.stage).problems
     if problems:
-        return Decision.deny(ngettext("The stage is not complete yet: %(num)d thing is left.",
-                                      "The stage is not complete yet: %(num)d things are left.", len(problems)))
+        return Decision.deny(
+            ngettext(
+                "The stage is not complete yet: %(num)d thing is left.",
+                "The stage is not complete yet: %(num)d things are left.",
+                len(problems),
+            )
+        )
     return Decision.allow()
 
 
@@ -192,8 +207,13 @@ def copy_content(source: Application, target: Application, definition: ActionDef
     mapping = {}
     for partner in source.partners:
         copy = Partner(
-            name=partner.name, country=partner.country, city=partner.city, oid=partner.oid,
-            contact_name=partner.contact_name, contact_email=partner.contact_email, notes=partner.notes,
+            name=partner.name,
+            country=partner.country,
+            city=partner.city,
+            oid=partner.oid,
+            contact_name=partner.contact_name,
+            contact_email=partner.contact_email,
+            notes=partner.notes,
             # A confirmation was for the earlier application: ask again.
             status=PartnerStatus.INTERESTED if partner.status == PartnerStatus.CONFIRMED else partner.status,
         )
@@ -215,6 +235,11 @@ def _copied_data(section: SectionDef, data: dict, with_partners: bool) -> dict |
         return {"items": [{k: v for k, v in (i or {}).items() if k in keys} for i in items]}
     if isinstance(items, dict):
         # Texts about partners travel only with the partners themselves.
-        return {"items": {o: {k: v for k, v in (i or {}).items() if k in keys} for o, i in items.items()
-                          if with_partners or o == "applicant"}}
+        return {
+            "items": {
+                o: {k: v for k, v in (i or {}).items() if k in keys}
+                for o, i in items.items()
+                if with_partners or o == "applicant"
+            }
+        }
     return None

@@ -1,5 +1,6 @@
 """The form editor: each stage's page, the section editor (with autosave and conflict pages), the
 checklist, the self-assessment and the copy-ready view."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
@@ -143,21 +144,26 @@ def save_section(application: Application, key: str):
         saved = services.save_section(current_user, application, key, data, _version(form))
     except Conflict as exc:
         if _wants_json():
-            return jsonify(status="conflict",
-                           message=_("Someone else saved this section. Reload to compare before you go on.")), 409
+            return jsonify(
+                status="conflict", message=_("Someone else saved this section. Reload to compare before you go on.")
+            ), 409
         form.version.data = services.version_of(exc.current)
-        return _section_page(application, definition, section_def, form, conflict=exc.current or _NeverSaved(),
-                             status=409)
+        return _section_page(
+            application, definition, section_def, form, conflict=exc.current or _NeverSaved(), status=409
+        )
     if _wants_json():
-        return jsonify(status="saved", version=saved.version,
-                       message=_("Saved %(time)s", time=format_time(saved.updated_at)))
+        return jsonify(
+            status="saved", version=saved.version, message=_("Saved %(time)s", time=format_time(saved.updated_at))
+        )
     flash(_("Saved."), "success")
     if action == "next":
         following = _neighbour(definition, section_def, +1)
         if following:
             return redirect(url_for("sections.section", application_id=application.id, key=following.key))
         return redirect(url_for("sections.stage", application_id=application.id, stage=section_def.stage))
-    return redirect(url_for("sections.section", application_id=application.id, key=key) + (f"#{anchor}" if anchor else ""))
+    return redirect(
+        url_for("sections.section", application_id=application.id, key=key) + (f"#{anchor}" if anchor else "")
+    )
 
 
 def _version(form) -> int:
@@ -171,8 +177,12 @@ def save_checklist(application: Application):
     _definition(application)
     if ActionForm().validate_on_submit():
         try:
-            services.save_checklist(current_user, application, set(request.form.getlist("ticked")),
-                                    request.form.get("version", type=int, default=-1))
+            services.save_checklist(
+                current_user,
+                application,
+                set(request.form.getlist("ticked")),
+                request.form.get("version", type=int, default=-1),
+            )
         except Conflict:
             flash(_("Someone else changed the checklist at the same time. Check it again."), "warning")
         else:
@@ -195,7 +205,9 @@ def save_self_assessment(application: Application):
     form = ScoreForm.for_definition(definition)
     if not form.validate_on_submit():
         return _self_assessment_page(application, form, 422)
-    points = {c.key: getattr(form, c.key).data for c in definition.scoring.criteria if getattr(form, c.key).data is not None}
+    points = {
+        c.key: getattr(form, c.key).data for c in definition.scoring.criteria if getattr(form, c.key).data is not None
+    }
     try:
         services.save_scores(current_user, application, points, _version(form))
     except Conflict as exc:
@@ -209,8 +221,9 @@ def save_self_assessment(application: Application):
 def _self_assessment_page(application, form, status=200):
     definition = _definition(application)
     if definition.scoring is None:
-        return render_template("sections/self_assessment.html", application=application, definition=definition,
-                               criteria=[], form=None), status
+        return render_template(
+            "sections/self_assessment.html", application=application, definition=definition, criteria=[], form=None
+        ), status
     scores = services.scores(application)
     if form is None:
         form = ScoreForm.for_definition(definition, formdata=None, data=scores)
