@@ -260,3 +260,19 @@ def test_every_source_cites_a_file_in_the_repository():
                     problems.append(f"{where}: {text!r} cites #{anchor}, no heading of docs/sources/{name}")
     assert cited, "no source in workflows/ cites docs/sources/"
     assert not problems, "\n".join(dict.fromkeys(problems))  # YAML aliases repeat a source
+
+
+@pytest.mark.parametrize(
+    "text,shown",
+    [
+        ("docs/sources/erasmus-plus-school-2026.md#ka210-sch; fondi.eu; iky.gr", "fondi.eu; iky.gr"),
+        ("docs/sources/nordplus-junior-2026.md#letters-of-intent", ""),
+        ("docs/sources/official-forms.md#ka210-sch-e-activities (≈50 characters)", "≈50 characters"),
+        (
+            "No KA240 template found (docs/sources/official-forms.md#ka240-sch-form); modelled on KA220.",
+            "No KA240 template found; modelled on KA220.",
+        ),
+    ],
+)
+def test_users_see_the_public_sources_not_our_notes(text, shown):
+    assert registry.public_source(text) == shown

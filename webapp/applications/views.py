@@ -10,7 +10,7 @@ from flask_login import current_user
 from ..core import access
 from ..core.errors import Conflict, NotAllowed
 from ..core.forms import ActionForm
-from ..core.web import safe_next
+from ..core.web import BACK_PAGES, safe_next
 from ..extensions import db
 from ..lifecycle import STAGES, STATES, Stage, Status, available, perform
 from ..programmes import registry
@@ -24,6 +24,7 @@ bp.add_app_template_global(presenters.state_of, "state_of")
 bp.add_app_template_global(presenters.stage_steps, "stage_steps")
 bp.add_app_template_global(presenters.next_step, "next_step")
 bp.add_app_template_global(STAGES, "stages")
+BACK_PAGES["application_id"] = "applications.show"
 
 
 def _filters(args) -> dict:

@@ -68,8 +68,17 @@ def _error(code: int, title, message):
     return render_template("errors/error.html", code=code, title=title, message=message, back=_back_link()), code
 
 
+#: URL argument -> the endpoint of the object's own page, for the way back from a refusal
+#: (features register theirs: "application_id" -> "applications.show").
+BACK_PAGES: dict[str, str] = {}
+
+
 def _back_link() -> str:
-    """The page the user came from, if it is one of ours: a refusal offers the way back."""
+    """A refusal offers the way back: the page of the object the URL names, else the page the user
+    came from if it is one of ours."""
+    for arg, endpoint in BACK_PAGES.items():
+        if arg in (request.view_args or {}) and request.endpoint != endpoint:
+            return url_for(endpoint, **{arg: request.view_args[arg]})
     referrer = urlsplit(request.referrer or "")
     if referrer.netloc != request.host or not referrer.path.startswith("/"):
         return ""

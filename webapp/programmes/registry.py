@@ -9,6 +9,7 @@ needs.yaml.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -181,6 +182,19 @@ def _read_needs(path: Path, root: Path) -> list[SectionDef]:
 def init_app(app: Flask) -> None:
     app.extensions["programmes"] = load_all(Path(app.config["WORKFLOWS_DIR"]))
     app.add_template_global(deadline_text, "deadline_text")
+    app.add_template_filter(public_source, "public_source")
+
+
+_OWN_CITATION = re.compile(r"\s*\(docs/sources/[^)]*\)|docs/sources/[\w.-]+\.md(?:#[\w-]+)?\s*")
+
+
+def public_source(text: str | None) -> str:
+    """A source or an uncertainty note as users see it: the public sources it names, without the
+    citations of our own notes in docs/sources/ that the data carries for developers."""
+    cleaned = _OWN_CITATION.sub("", text or "")
+    parts = [part.strip() for part in cleaned.split(";")]
+    parts = [p[1:-1] if p.startswith("(") and p.endswith(")") and p.count("(") == 1 else p for p in parts]
+    return "; ".join(p for p in parts if p)
 
 
 def _catalogue() -> Catalogue:
