@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+
 from support import sign_in_as
 from webapp.auth.models import Role
 
@@ -139,3 +141,29 @@ def test_a_stale_save_in_the_same_section_still_conflicts(app, make, db):
     winner = next(i for i, r in enumerate(results) if r[0] == 200)
     assert _stored(db, application.id)["needs"]["need"] == ("Ägarens text", "Kollegans text")[winner]
     assert results[1 - winner][1]["status"] == "conflict"
+
+
+def test_the_database_refuses_a_save_over_a_version_it_no_longer_holds(app, make, db):
+    """Below the form's own check: the row changed in the database after it was loaded (here by a
+    raw UPDATE on the same transaction, as a concurrent writer would), so the UPDATE ... WHERE
+    version = 1 matches nothing; only the savepoint is undone and Conflict carries the stored row."""
+    from sqlalchemy import text
+
+    from webapp.core.errors import Conflict
+    from webapp.sections import services
+
+    application = make.application()
+    services.save_section(application.owner, application, "needs", {"need": "Första"}, 0)
+    db.session.commit()
+    row = services.answer_rows(application)["needs"]
+    assert row.version == 1
+    db.session.execute(
+        text("UPDATE section_answer SET version = 2, data = :data WHERE id = :id"),
+        {"data": '{"need": "Någon annans"}', "id": row.id},
+    )
+    with pytest.raises(Conflict) as lost:
+        services.save_section(application.owner, application, "needs", {"need": "Min"}, 1)
+    assert lost.value.current.version == 2 and lost.value.current.data == {"need": "Någon annans"}
+    db.session.commit()  # the request's other work is kept: only the savepoint was undone
+    db.session.expire_all()
+    assert services.answer_rows(application)["needs"].data == {"need": "Någon annans"}

@@ -14,6 +14,7 @@ from ..lifecycle import Stage, Status, effect
 from ..lifecycle.stages import following
 from ..organisations.models import School
 from ..programmes import registry
+from ..sections.services import copy_content
 from . import queries
 from .models import Application
 
@@ -58,8 +59,6 @@ def create(
     db.session.add(application)
     db.session.flush()
     if copy_from is not None and definition is not None:
-        from ..sections.services import copy_content
-
         copy_content(copy_from, application, definition, copy_partners)
     audit.record(
         user,

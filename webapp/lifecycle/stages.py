@@ -22,6 +22,7 @@ class StageInfo:
     next_step: str  # what a draft in this stage should do next
     lead: str  # the stage page's introduction
     completable: bool  # False for the last stage: it ends by sending the application, not by a tick
+    checklist: bool = False  # the stage page shows the programme's checklist and annexes
 
 
 STAGES: dict[Stage, StageInfo] = {

@@ -60,7 +60,7 @@ def stage(application: Application, stage: str):
         stage_links=presenters.stage_links(application, info.stage),
         stage_report=report.stage(stage),
         steps=stage_steps(application, report),
-        checklist=definition.checklist if not info.completable else [],
+        checklist=definition.checklist if info.checklist else [],
         ticks=services.checklist_ticks(application),
         checklist_version=services.version_of(application.checklist),
         editing=_editing(application),

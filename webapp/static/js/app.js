@@ -52,7 +52,7 @@
   }
 
   // Autosave: sends the section a few seconds after typing stops; the page is never reloaded,
-  // so the cursor stays where it is. A conflict stops autosaving and says what to do.
+  // so the cursor stays where it is. A conflict or a refusal stops autosaving and says why.
   function setUpAutosave(form) {
     if (form.getAttribute("data-autosave") !== "on" || !window.fetch || !window.FormData) { return; }
     // form.action would name the buttons called "action": read the attribute instead.
@@ -75,7 +75,9 @@
           if (result.code === 200) {
             version.value = result.body.version;
             status.textContent = result.body.message;
-          } else if (result.code === 409) {
+          } else if (result.code === 409 || result.body.status === "refused") {
+            // someone saved meanwhile, or the application was locked (sent to the principal):
+            // stop, keep the text in the form, and say why
             stopped = true;
             status.textContent = result.body.message;
           } else {
