@@ -51,7 +51,11 @@ def main() -> int:
 
         html = render.render_html("pdf/dossier.html", {**context.dossier(application, "sv"), "generated": None}, "sv")
         static = (ROOT / "webapp" / "static").as_uri() + "/"
-        bare_html = html.replace(render.ASSET_BASE, static)
+        # The bare baseline gets the same stylesheet and fonts, by file: URLs (its own fetcher).
+        css = (ROOT / "webapp/static/pdf/document.css").read_text(encoding="utf-8").replace(render.ASSET_BASE, static)
+        (workdir / "document.css").write_text(css, encoding="utf-8")
+        bare_html = html.replace(render.ASSET_BASE + "pdf/document.css", (workdir / "document.css").as_uri())
+        bare_html = bare_html.replace(render.ASSET_BASE, static)
 
         def bare() -> bytes:
             return HTML(string=bare_html, base_url=static).write_pdf()
