@@ -12,7 +12,7 @@ from ..core.errors import Conflict, NotAllowed
 from ..core.forms import ActionForm
 from ..core.web import BACK_PAGES, safe_next
 from ..extensions import db
-from ..lifecycle import STAGES, STATES, Stage, Status, available, perform
+from ..lifecycle import STAGES, STATES, Stage, Status, perform
 from ..programmes import registry
 from ..sections import services as sections
 from . import presenters, queries, services
@@ -95,8 +95,6 @@ def show(application: Application):
         steps=presenters.stage_steps(application, report),
         next_step=presenters.next_step(application),
         last_saved=presenters.last_saved(application),
-        options=available(current_user, application),
-        action_form=ActionForm(),
     )
 
 

@@ -5,7 +5,7 @@ applies, whether the document is what was sent, who the application waits for.""
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 
 from flask_babel import lazy_gettext as _l
 
@@ -32,46 +32,16 @@ class State:
     status: Status
     label: str
     tone: str
-    editable: bool  # the team may change the content (sections, partners, checklist, scores, title)
-    counts_down: bool  # not yet submitted: the call's deadline still matters
-    sent: bool  # the document is what was submitted: no draft watermark
-    in_play: bool  # still on its writers' start page
-    writing_done: bool  # all four stages are behind it
-    waits_for_principal: bool  # on the principal's "waiting for my decision" list
-    next_step: str | None  # None: the stage's own next step (drafts) or nothing left to do
+    _: KW_ONLY
+    editable: bool = False  # the team may change the content (sections, partners, checklist, scores, title)
+    counts_down: bool = False  # not yet submitted: the call's deadline still matters
+    sent: bool = False  # the document is what was submitted: no draft watermark
+    in_play: bool = True  # still on its writers' start page
+    writing_done: bool = True  # all four stages are behind it
+    waits_for_principal: bool = False  # on the principal's "waiting for my decision" list
+    next_step: str | None = None  # None: the stage's own next step (drafts) or nothing left to do
     next_step_actionable: bool = True  # False while someone else has to act
     locked_reason: str = ""  # why the content cannot change, shown where an edit is refused
-
-
-def _state(
-    status,
-    label,
-    tone,
-    *,
-    editable=False,
-    counts_down=False,
-    sent=False,
-    in_play=True,
-    writing_done=True,
-    waits_for_principal=False,
-    next_step=None,
-    actionable=True,
-    locked="",
-):
-    return State(
-        status,
-        label,
-        tone,
-        editable,
-        counts_down,
-        sent,
-        in_play,
-        writing_done,
-        waits_for_principal,
-        next_step,
-        actionable,
-        locked,
-    )
 
 
 _SUBMITTED_LOCK = _l("The application is submitted: its text is what was sent and can no longer change.")
@@ -79,8 +49,8 @@ _SUBMITTED_LOCK = _l("The application is submitted: its text is what was sent an
 STATES: dict[Status, State] = {
     s.status: s
     for s in (
-        _state(Status.DRAFT, _l("Draft"), "neutral", editable=True, counts_down=True, writing_done=False),
-        _state(
+        State(Status.DRAFT, _l("Draft"), "neutral", editable=True, counts_down=True, writing_done=False),
+        State(
             Status.AWAITING_APPROVAL,
             _l("Waiting for the principal"),
             "attention",
@@ -88,10 +58,10 @@ STATES: dict[Status, State] = {
             writing_done=False,
             waits_for_principal=True,
             next_step=_l("Waiting for the principal's decision"),
-            actionable=False,
-            locked=_l("The application waits for the principal's decision: its text is locked until then."),
+            next_step_actionable=False,
+            locked_reason=_l("The application waits for the principal's decision: its text is locked until then."),
         ),
-        _state(
+        State(
             Status.CHANGES_REQUESTED,
             _l("Changes requested"),
             "attention",
@@ -100,49 +70,55 @@ STATES: dict[Status, State] = {
             writing_done=False,
             next_step=_l("Make the changes the principal asked for"),
         ),
-        _state(
+        State(
             Status.APPROVED,
             _l("Approved by the principal"),
             "info",
             counts_down=True,
             next_step=_l("Submit in the programme's web form"),
-            locked=_l("The principal approved this version: it can no longer be changed."),
+            locked_reason=_l("The principal approved this version: it can no longer be changed."),
         ),
-        _state(
+        State(
             Status.SUBMITTED,
             _l("Submitted"),
             "info",
             sent=True,
             next_step=_l("Waiting for the national agency's decision"),
-            actionable=False,
-            locked=_SUBMITTED_LOCK,
+            next_step_actionable=False,
+            locked_reason=_SUBMITTED_LOCK,
         ),
-        _state(
+        State(
             Status.GRANTED,
             _l("Granted"),
             "success",
             sent=True,
             next_step=_l("Start the project"),
-            locked=_SUBMITTED_LOCK,
+            locked_reason=_SUBMITTED_LOCK,
         ),
-        _state(Status.REJECTED, _l("Not granted"), "danger", sent=True, in_play=False, locked=_SUBMITTED_LOCK),
-        _state(
+        State(Status.REJECTED, _l("Not granted"), "danger", sent=True, in_play=False, locked_reason=_SUBMITTED_LOCK),
+        State(
             Status.REPORTING,
             _l("Project running"),
             "success",
             sent=True,
             next_step=_l("Write the final report"),
-            locked=_SUBMITTED_LOCK,
+            locked_reason=_SUBMITTED_LOCK,
         ),
-        _state(
+        State(
             Status.CLOSED,
             _l("Final report done"),
             "success",
             sent=True,
             in_play=False,
-            locked=_l("The project is closed."),
+            locked_reason=_l("The project is closed."),
         ),
-        _state(Status.WITHDRAWN, _l("Withdrawn"), "danger", in_play=False, locked=_l("The application is withdrawn.")),
+        State(
+            Status.WITHDRAWN,
+            _l("Withdrawn"),
+            "danger",
+            in_play=False,
+            locked_reason=_l("The application is withdrawn."),
+        ),
     )
 }
 
