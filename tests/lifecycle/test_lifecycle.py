@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from flask_babel import force_locale
 
+from pages import numbers
 from webapp import demo
 from webapp.auth.models import Role
 from webapp.core import access
@@ -108,11 +109,16 @@ def test_a_user_of_another_organisation_is_told_nothing(app, make, people):
 
 
 def test_an_incomplete_stage_says_how_much_is_left(app, make, people):
+    from webapp.sections import services as sections
+
     school, users = people
     application = make.application(school, owner=users["owner"])
     with force_locale("en"):
         decision = decide(users["owner"], application, TRANSITIONS["complete_partners"])
-        assert not decision and "not complete yet" in str(decision.reason)
+        left = len(sections.report(application).stage("partners").problems)
+        assert not decision and left > 0
+        assert decision.reason == sections.stage_is_complete(application, TRANSITIONS["complete_partners"]).reason
+        assert numbers(str(decision.reason)) == [left]  # how much is left
     options = {o.transition.key: bool(o.decision) for o in available(users["owner"], application)}
     assert options == {"complete_idea": False, "complete_partners": False, "complete_organisation": False}
 

@@ -156,7 +156,7 @@ def test_broken_definition_names_file_line_and_key(tmp_path: Path):
     path.write_text(path.read_text().replace("timezone: Europe/Brussels", "timezone: Mars/Olympus", 1))
     with pytest.raises(
         DefinitionError,
-        match=r"ka210-sch/2026\.yaml: line \d+, call_rounds\.0\.timezone: .*unknown time zone 'Mars/Olympus'",
+        match=r"ka210-sch/2026\.yaml: line \d+, call_rounds\.0\.timezone: .*'Mars/Olympus'",
     ):
         load_all(folder)
 
@@ -165,7 +165,7 @@ def test_show_if_must_name_an_earlier_field(tmp_path: Path):
     folder = _copy_tree(tmp_path)
     path = folder / "ka210-sch/2026.yaml"
     path.write_text(path.read_text().replace("show_if: {field: translation_needed", "show_if: {field: nowhere", 1))
-    with pytest.raises(DefinitionError, match=r"show_if names nowhere"):
+    with pytest.raises(DefinitionError, match=r"ka210-sch/2026\.yaml: line \d+, .*summary_en\.show_if\b.*\bnowhere\b"):
         load_all(folder)
 
 
@@ -177,14 +177,14 @@ def test_unknown_country_group_is_named(tmp_path: Path):
             "eligible_country_groups: [eu_member_states,", "eligible_country_groups: [atlantis,", 1
         )
     )
-    with pytest.raises(DefinitionError, match=r"unknown country groups \['atlantis'\]"):
+    with pytest.raises(DefinitionError, match=r"ka210-sch/2026\.yaml: eligibility\.partnership\b.*\['atlantis'\]"):
         load_all(folder)
 
 
 def test_invalid_yaml_names_the_line(tmp_path: Path):
     broken = tmp_path / "bad.yaml"
     broken.write_text("key: KA210-SCH\nname: [unclosed\n")
-    with pytest.raises(DefinitionError, match=r"bad\.yaml line \d+: not valid YAML"):
+    with pytest.raises(DefinitionError, match=r"bad\.yaml line \d+:"):
         load_file(broken)
 
 
@@ -199,7 +199,7 @@ def test_start_up_fails_with_one_line_for_a_broken_definition(tmp_path: Path, db
 
     folder = _copy_tree(tmp_path)
     (folder / "ka210-sch/2026.yaml").write_text("key: KA210-SCH\n")
-    with pytest.raises(ConfigError, match=r"ka210-sch/2026\.yaml: .*programme: Field required"):
+    with pytest.raises(ConfigError, match=r"ka210-sch/2026\.yaml: (.*; )?programme: "):  # the file and the missing key
         create_app({"SECRET_KEY": "k" * 32, "SQLALCHEMY_DATABASE_URI": db_url, "WORKFLOWS_DIR": str(folder)})
 
 
