@@ -114,3 +114,21 @@ def test_a_failed_delivery_stays_pending_until_delivered(smtp_app, make):
     assert [r for r, _ in handler.messages] == [["ny@example.org"]]
     (message,) = _messages()
     assert message.delivered_at is not None and message.attempts == 2
+
+
+def test_a_message_is_claimed_once_and_keeps_no_body_once_delivered(app, db, outbox):
+    from webapp.core import outbox as box
+
+    with app.test_request_context():
+        mail.send("elin@example.org", "Länk", "https://grantpath.test/password/reset/secret-token")
+        (ready,) = box.enqueued_in_request()
+    db.session.commit()
+    message_id = ready[0]
+    assert box._claim(message_id, 0) is True
+    assert box._claim(message_id, 0) is False  # a second deliverer that saw the same attempt gets nothing
+    assert box.deliver([ready]) == 0 and outbox == []  # already claimed: not sent twice
+    assert box.deliver(box.pending()) == 1 and len(outbox) == 1
+    db.session.expire_all()
+    stored = db.session.get(OutboxMessage, message_id)
+    assert stored.delivered_at is not None and stored.payload == {"to": "elin@example.org", "subject": "Länk"}
+    assert box.pending() == []

@@ -11,7 +11,7 @@ from webapp.auth.models import Role
 from webapp.core import access
 from webapp.core.audit import AuditEvent
 from webapp.core.errors import NotAllowed
-from webapp.lifecycle import STAGES, STATES, TRANSITIONS, Stage, Status, available, perform
+from webapp.lifecycle import STAGES, STATES, TRANSITIONS, Stage, Status, available, engine, perform
 from webapp.lifecycle.engine import check_names, decide
 
 # status: (editable, counts_down, sent, in_play, writing_done, waits_for_principal), written out by hand
@@ -114,13 +114,25 @@ def test_an_incomplete_stage_says_how_much_is_left(app, make, people):
     school, users = people
     application = make.application(school, owner=users["owner"])
     with force_locale("en"):
-        decision = decide(users["owner"], application, TRANSITIONS["complete_partners"])
-        left = len(sections.report(application).stage("partners").problems)
+        decision = decide(users["owner"], application, TRANSITIONS["complete_idea"])
+        left = len(sections.report(application).stage("idea").problems)
         assert not decision and left > 0
-        assert decision.reason == sections.stage_is_complete(application, TRANSITIONS["complete_partners"]).reason
+        assert decision.reason == sections.stage_is_complete(application, TRANSITIONS["complete_idea"]).reason
         assert numbers(str(decision.reason)) == [left]  # how much is left
     options = {o.transition.key: bool(o.decision) for o in available(users["owner"], application)}
     assert options == {"complete_idea": False, "complete_partners": False, "complete_organisation": False}
+
+
+def test_a_stage_is_completed_from_that_stage_only(app, make, people):
+    """Not one still ahead (that would skip the partners' rule), not one already behind."""
+    school, users = people
+    application = make.application(school, owner=users["owner"])
+    ahead = decide(users["owner"], application, TRANSITIONS["complete_organisation"])
+    assert not ahead and ahead.reason == engine._in_its_stage(application, TRANSITIONS["complete_organisation"]).reason
+    application.stage = Stage.SUBMISSION
+    behind = decide(users["owner"], application, TRANSITIONS["complete_idea"])
+    assert not behind and behind.reason == engine._in_its_stage(application, TRANSITIONS["complete_idea"]).reason
+    assert ahead.reason != behind.reason
 
 
 def test_perform_moves_the_stage_and_records_it(app, make, people, db):
@@ -130,7 +142,8 @@ def test_perform_moves_the_stage_and_records_it(app, make, people, db):
     assert application.stage == Stage.PARTNERS and application.status == Status.DRAFT
     event = db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "lifecycle.complete_idea"))
     assert event.object_id == application.id and event.changes == {"stage": ["idea", "partners"]}
-    perform(users["owner"], application, "complete_idea")  # an earlier stage again: it stays further on
+    with pytest.raises(NotAllowed):  # the stage is behind it now
+        perform(users["owner"], application, "complete_idea")
     assert application.stage == Stage.PARTNERS
 
 

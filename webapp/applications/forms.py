@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, SelectField, StringField, ValidationError
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from ..core.forms import BaseForm, CheckboxListField, options, submitted_version
+from ..core.forms import BaseForm, CheckboxListField, counter, options, submitted_version
 from ..core.i18n import current_language, format_moment
 
 
@@ -39,7 +39,7 @@ class ApplicationForm(BaseForm):
     school_id = SelectField(_l("School"), coerce=int, validators=[InputRequired(_l("Choose the applying school."))])
     copy_from = SelectField(
         _l("Reuse an earlier application (optional)"),
-        coerce=lambda v: int(v) if str(v).isdigit() else None,
+        coerce=lambda v: counter(str(v)),
         description=_l("Its texts are copied into the sections this form shares with it."),
     )
     copy_partners = BooleanField(_l("Copy its partners too (they will need to confirm again)"))

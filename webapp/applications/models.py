@@ -36,7 +36,9 @@ class Application(TimestampMixin, db.Model):
     status: Mapped[str] = mapped_column(String(30), default=Status.DRAFT, index=True)
     owner_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     call_round: Mapped[str] = mapped_column(String(40))
-    # The call year of the programme definition the application started on; it keeps it for good.
+    # The call year of the programme definition the application's call round belongs to: its rules and
+    # form stay those of that year, even when a newer year is published, unless the team moves the
+    # application to another call.
     call_year: Mapped[int] = mapped_column(default=0)
     deadline: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     # Optimistic locking of the record's own fields (title, call, school, team, status): every UPDATE

@@ -28,10 +28,6 @@ def state_of(application: Application) -> State:
     return STATES[Status(application.status)]
 
 
-def counts_down(application: Application) -> bool:
-    return state_of(application).counts_down
-
-
 def stage_steps(application: Application, report=None) -> list[StageStep]:
     """The stepper: stages before the application's current one are done (all of them once the
     writing is done); with a report, each stage's own state is shown as well."""

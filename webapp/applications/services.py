@@ -8,7 +8,7 @@ from datetime import datetime
 from ..auth.models import User
 from ..core import audit
 from ..core.errors import Conflict
-from ..core.models import versioned_write
+from ..core.models import utcnow, versioned_write
 from ..extensions import db
 from ..lifecycle import Stage, Status, effect
 from ..lifecycle.stages import following
@@ -106,6 +106,7 @@ def update(
             application.deadline = deadline_for(action_key, call_round)
             application.school = school
             application.team = sorted(members.values(), key=lambda u: u.name)
+            application.updated_at = utcnow()  # a change of the team alone must bump the version too
     except Conflict:
         raise Conflict(application) from None
     audit.record(user, "application.updated", application, school.organisation_id, before, _state(application))
@@ -114,7 +115,5 @@ def update(
 
 @effect("advance_stage")
 def advance_stage(user, application: Application, transition, comment: str) -> None:
-    """Completing a stage moves the application on, unless it already stands further."""
-    order = list(Stage)
-    if order.index(transition.stage) >= order.index(Stage(application.stage)):
-        application.stage = following(transition.stage) or transition.stage
+    """Completing a stage moves the application to the next one."""
+    application.stage = following(transition.stage) or transition.stage

@@ -99,7 +99,7 @@ def show(application: Application):
 
 
 @bp.route("/<int:application_id>/edit", methods=["GET", "POST"])
-@access.guard("application.edit_content", Application, "application_id")
+@access.guard("application.edit_content", Application, "application_id", lock="share")
 def edit(application: Application):
     schools = queries.rows(queries.schools_for_new_application(current_user))
     if application.school not in schools:
@@ -145,7 +145,7 @@ def edit(application: Application):
 
 
 @bp.post("/<int:application_id>/transitions/<transition_key>")
-@access.guard("application.view", Application, "application_id")
+@access.guard("application.view", Application, "application_id", lock="update")
 def transition(application: Application, transition_key: str):
     """Takes one lifecycle transition; the engine checks state, permission and requirements."""
     back = safe_next(request.form.get("next"), url_for("applications.show", application_id=application.id))
@@ -157,6 +157,9 @@ def transition(application: Application, transition_key: str):
         if refusal.status == 404:
             raise
         flash(str(refusal.decision.reason), "warning")
+        return redirect(back)
+    except Conflict:
+        flash(_("Someone else changed the application at the same moment. Check it and try again."), "warning")
         return redirect(back)
     flash(str(done.done_message or _("Done.")), "success")
     if done.stage is not None:  # a completed stage goes on to the stage the application now stands in

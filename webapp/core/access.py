@@ -108,10 +108,16 @@ def signed_in(view):
     return _mark(wrapper, "signed_in")
 
 
-def guard(name: str, model=None, arg: str | None = None, *, loader: Callable | None = None):
+def guard(name: str, model=None, arg: str | None = None, *, loader: Callable | None = None, lock: str | None = None):
     """Loads the object named by the URL argument `arg` (404 if missing or of another organisation),
     checks the permission (403 with the reason), and passes the object to the view instead of the id.
-    Without a model, `loader(user)` finds the object (e.g. the organisation the admin manages)."""
+    Without a model, `loader(user)` finds the object (e.g. the organisation the admin manages).
+
+    `lock` holds the object's row for the rest of the request, so what was checked stays true until
+    the commit: "share" for writes that depend on its state (content saves), "update" for writes that
+    change that state (lifecycle transitions). PostgreSQL locks the row; SQLite already serialises
+    writing requests (core.database)."""
+    locking = {None: None, "share": {"read": True}, "update": True}[lock]
 
     def decorate(view):
         @wraps(view)
@@ -119,7 +125,7 @@ def guard(name: str, model=None, arg: str | None = None, *, loader: Callable | N
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()
             if model is not None:
-                obj = db.session.get(model, kwargs.pop(arg))
+                obj = db.session.get(model, kwargs.pop(arg), with_for_update=locking)
                 if obj is None:
                     abort(404)
                 kwargs[model.__name__.lower()] = obj

@@ -50,7 +50,15 @@ def submitted_version(value) -> int | None:
     """The version counter a form was built from, as posted back; None if missing or garbled."""
     if isinstance(value, int):
         return value
-    return int(value) if isinstance(value, str) and value.isdigit() else None
+    return counter(value)
+
+
+def counter(text) -> int | None:
+    """A non-negative whole number as typed in ASCII digits ("12"), or None: "²" and "١٢" pass
+    str.isdigit() but are not numbers int() reads, and nothing longer than 9 digits is a counter."""
+    if isinstance(text, str) and text.isascii() and text.isdecimal() and len(text) <= 9:
+        return int(text)
+    return None
 
 
 class ActionForm(BaseForm):

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from flask import g, has_request_context
-from sqlalchemy import JSON, String, Text
+from sqlalchemy import JSON, String, Text, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -40,8 +40,12 @@ def handler(kind: str):
     return register
 
 
+MAX_ATTEMPTS = 10
+
+
 def enqueue(kind: str, payload: dict) -> OutboxMessage:
-    """Adds the message to the current transaction; it is delivered after the commit."""
+    """Adds the message to the current transaction. In a request it goes out right after the
+    commit; anything else (a CLI command) leaves it for `flask outbox deliver`."""
     if kind not in _HANDLERS:
         raise ValueError(f"no outbox handler for {kind!r}")
     message = OutboxMessage(kind=kind, payload=payload)
@@ -51,35 +55,69 @@ def enqueue(kind: str, payload: dict) -> OutboxMessage:
     return message
 
 
-def deliver(messages) -> int:
-    """Delivers the given (committed) messages; returns how many went out. Each outcome is stored."""
+def _claim(message_id: int, seen_attempts: int) -> bool:
+    """Takes one message for delivery: only one deliverer can move its attempt counter on."""
+    claimed = db.session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id == message_id,
+            OutboxMessage.attempts == seen_attempts,
+            OutboxMessage.delivered_at.is_(None),
+        )
+        .values(attempts=seen_attempts + 1)
+    ).rowcount
+    db.session.commit()
+    return claimed == 1
+
+
+def deliver(messages: list[tuple[int, str, dict, int]]) -> int:
+    """Delivers (id, kind, payload, attempts so far) one by one; returns how many went out. Each is
+    claimed first, sent outside any transaction (a slow mail server holds no database lock), and its
+    outcome stored in a short transaction of its own. A delivered message keeps no body: a mailed
+    link is a credential."""
+    db.session.commit()  # end any read snapshot before claiming (SQLite would refuse a write on a stale one)
     sent = 0
-    for message in messages:
-        message.attempts += 1
+    for message_id, kind, payload, attempts in messages:
+        if not _claim(message_id, attempts):
+            continue  # another deliverer has it
         try:
-            _HANDLERS[message.kind](message.payload)
+            _HANDLERS[kind](payload)
         except Exception as exc:
-            message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            log.exception("Outbox message %s (%s) not delivered", message.id, message.kind)
+            log.exception("Outbox message %s (%s) not delivered", message_id, kind)
+            outcome = {"last_error": f"{type(exc).__name__}: {exc}"[:2000]}
         else:
-            message.delivered_at = utcnow()
-            message.last_error = ""
+            outcome = {"delivered_at": utcnow(), "last_error": "", "payload": _receipt(payload)}
             sent += 1
+        db.session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id).values(**outcome))
         db.session.commit()
     return sent
 
 
-def deliver_after_request() -> None:
-    """Called by the request boundary right after its commit."""
+def _receipt(payload: dict) -> dict:
+    """What is kept of a delivered message: to whom and about what, not its text."""
+    return {key: payload[key] for key in ("to", "subject") if key in payload}
+
+
+def enqueued_in_request() -> list[tuple[int, str, dict, int]]:
+    """What this request enqueued, read before the request boundary commits (flushing to get the ids),
+    so that delivering it afterwards reads nothing back from the database."""
     messages = g.pop("outbox_messages", None)
-    if messages:
-        deliver(messages)
+    if not messages:
+        return []
+    db.session.flush()
+    return [(m.id, m.kind, dict(m.payload), 0) for m in messages]
 
 
 def forget_after_rollback() -> None:
     g.pop("outbox_messages", None)
 
 
-def pending(limit: int = 100) -> list[OutboxMessage]:
-    query = db.select(OutboxMessage).where(OutboxMessage.delivered_at.is_(None)).order_by(OutboxMessage.id).limit(limit)
-    return list(db.session.scalars(query))
+def pending(limit: int = 100) -> list[tuple[int, str, dict, int]]:
+    """Undelivered messages that may be tried again, oldest first."""
+    query = (
+        db.select(OutboxMessage.id, OutboxMessage.kind, OutboxMessage.payload, OutboxMessage.attempts)
+        .where(OutboxMessage.delivered_at.is_(None), OutboxMessage.attempts < MAX_ATTEMPTS)
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+    )
+    return [tuple(row) for row in db.session.execute(query)]

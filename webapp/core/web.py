@@ -62,10 +62,10 @@ def nav_current() -> str:
     return _NAV_BY_BLUEPRINT.get(request.blueprint or "", "")
 
 
-def _error(code: int, title, message):
+def _error(code: int, title, message, back: str = ""):
     if request.headers.get("X-Autosave") == "1":  # the editor's background saves read JSON
         return jsonify(status="refused", message=str(message)), code
-    return render_template("errors/error.html", code=code, title=title, message=message, back=_back_link()), code
+    return render_template("errors/error.html", code=code, title=title, message=message, back=back), code
 
 
 #: URL argument -> the endpoint of the object's own page, for the way back from a refusal
@@ -96,8 +96,9 @@ def init_app(app: Flask) -> None:
         """The request boundary: one commit for a successful request, one rollback otherwise; the
         outbox is delivered only after the commit."""
         if response.status_code < 400:
+            ready = outbox.enqueued_in_request()
             db.session.commit()
-            outbox.deliver_after_request()
+            outbox.deliver(ready)
         else:
             db.session.rollback()
             outbox.forget_after_rollback()
@@ -134,7 +135,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(NotAllowed)
     def not_allowed(exc):
-        return _error(exc.status, _l("Not possible"), exc.decision.reason)
+        return _error(exc.status, _l("Not possible"), exc.decision.reason, back=_back_link())
 
     @app.errorhandler(404)
     def not_found(exc):

@@ -10,6 +10,8 @@ from flask_babel import lazy_gettext as _l
 
 from ..core import access, audit
 from ..core.errors import NotAllowed
+from ..core.models import versioned_write
+from .stages import STAGES, Stage
 from .states import STATES, Status
 from .transitions import TRANSITIONS, Transition
 
@@ -19,20 +21,38 @@ _REQUIREMENTS: dict[str, Callable] = {}
 _EFFECTS: dict[str, Callable] = {}
 
 
-def requirement(name: str):
+def _registrar(table: dict, kind: str, name: str):
     def register(function):
-        _REQUIREMENTS[name] = function
+        if name in table:
+            raise RuntimeError(f"{kind} {name} is registered twice")
+        table[name] = function
         return function
 
     return register
+
+
+def requirement(name: str):
+    """Registers the check `name` that transitions may require: (application, transition) -> Decision."""
+    return _registrar(_REQUIREMENTS, "requirement", name)
 
 
 def effect(name: str):
-    def register(function):
-        _EFFECTS[name] = function
-        return function
+    """Registers the effect `name` that transitions may have: (user, application, transition, comment)."""
+    return _registrar(_EFFECTS, "effect", name)
 
-    return register
+
+@requirement("in_its_stage")
+def _in_its_stage(application, transition) -> access.Decision:
+    """A stage is completed from that stage: not one already behind, not one still ahead."""
+    order = list(Stage)
+    here, there = order.index(Stage(application.stage)), order.index(transition.stage)
+    if there < here:
+        return access.Decision.deny(_l("This stage is already complete."))
+    if there > here:
+        return access.Decision.deny(
+            _l("Complete the stage %(stage)s first.", stage=STAGES[Stage(application.stage)].label)
+        )
+    return access.Decision.allow()
 
 
 @dataclass(frozen=True)
@@ -72,10 +92,11 @@ def perform(user, application, key: str, comment: str = "") -> Transition:
     if transition.comment_required and not comment.strip():
         raise NotAllowed(access.Decision.deny(_l("Write a reason for this step.")), status=422)
     before = {"status": application.status, "stage": application.stage}
-    if transition.target is not None:
-        application.status = transition.target
-    for name in transition.effects:
-        _EFFECTS[name](user, application, transition, comment)
+    with versioned_write(application):  # someone else changing the record meanwhile: Conflict, not a 500
+        if transition.target is not None:
+            application.status = transition.target
+        for name in transition.effects:
+            _EFFECTS[name](user, application, transition, comment)
     audit.record(
         user,
         f"lifecycle.{transition.key}",

@@ -21,7 +21,6 @@ class StageInfo:
     label: str
     next_step: str  # what a draft in this stage should do next
     lead: str  # the stage page's introduction
-    completable: bool  # False for the last stage: it ends by sending the application, not by a tick
     checklist: bool = False  # the stage page shows the programme's checklist and annexes
 
 
@@ -36,28 +35,25 @@ STAGES: dict[Stage, StageInfo] = {
                 "Start with the school's needs. Then write why the project matters: these answers feed the "
                 "relevance criterion."
             ),
-            True,
         ),
         StageInfo(
             Stage.PARTNERS,
             _l("Partners"),
             _l("Find and confirm partners"),
             _l("Find partners and confirm them. Only confirmed partners count towards the programme's rules."),
-            True,
         ),
         StageInfo(
             Stage.ORGANISATION,
             _l("Organisation"),
             _l("Plan the project organisation"),
             _l("Plan how the project runs: activities, who does what, and how you will know it worked."),
-            True,
         ),
         StageInfo(
             Stage.SUBMISSION,
             _l("Submission"),
             _l("Send to the principal"),
             _l("The last details of the official form, the summary, the annexes and the checklist."),
-            False,
+            checklist=True,
         ),
     )
 }

@@ -37,7 +37,7 @@ def _complete(stage: Stage) -> Transition:
         sources=_WRITABLE,
         target=None,
         permission="application.edit_content",
-        requires=("stage_complete",),
+        requires=("in_its_stage", "stage_complete"),
         effects=("advance_stage",),
         stage=stage,
         done_message=_l("Well done: the stage is complete."),

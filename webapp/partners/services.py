@@ -34,16 +34,18 @@ def save(
     if not creating and expected_version != partner.version:  # None (not posted) is a conflict too
         raise Conflict(partner)
     before = None if creating else audit.snapshot(partner, FIELDS)
-    try:
-        with versioned_write(*([] if creating else [partner])):
-            if creating:
-                partner = Partner(application_id=application.id)
-                db.session.add(partner)
-            for field in FIELDS:
-                value = data.get(field)
-                setattr(partner, field, (value or None) if field == "oid" else (value or ""))
-    except Conflict:
-        raise Conflict(partner) from None
+    if creating:
+        partner = Partner(application_id=application.id)
+        db.session.add(partner)
+        _assign(partner, data)
+        db.session.flush()
+    else:
+        partner_id = partner.id
+        try:
+            with versioned_write(partner):
+                _assign(partner, data)
+        except Conflict:
+            raise Conflict(partner_of(application, partner_id)) from None  # None: removed meanwhile
     db.session.expire(application, ["partners"])
     audit.record(
         user,
@@ -56,10 +58,16 @@ def save(
     return partner
 
 
+def _assign(partner: Partner, data: dict) -> None:
+    for field in FIELDS:
+        value = data.get(field)
+        setattr(partner, field, (value or None) if field == "oid" else (value or ""))
+
+
 def remove(user: User, application: Application, partner: Partner) -> None:
-    audit.record(
-        user, "partner.removed", application, application.organisation_id, audit.snapshot(partner, FIELDS), None
-    )
-    db.session.delete(partner)
-    db.session.flush()
+    """Removes the partner; Conflict if someone else removed or changed it at the same moment."""
+    snapshot = audit.snapshot(partner, FIELDS)
+    with versioned_write(partner):
+        db.session.delete(partner)
     db.session.expire(application, ["partners"])
+    audit.record(user, "partner.removed", application, application.organisation_id, snapshot, None)

@@ -33,7 +33,7 @@ def index(application: Application):
         columns=services.by_status(application),
         status_labels=STATUS_LABELS,
         statuses=list(PartnerStatus),
-        problems=report.stage(Stage.PARTNERS).problems if report else [],
+        problems=report.problems if report else [],
         definition=definition,
         eligible=sections.eligible_countries(definition) if definition else set(),
         programme=registry.programme(definition.programme) if definition else None,
@@ -54,6 +54,9 @@ def _save(application: Application, partner):
                 current_user, application, partner, form.data, submitted_version(form.loaded_version.data)
             )
         except Conflict as exc:
+            if exc.current is None:
+                flash(_("Someone else removed this partner meanwhile."), "warning")
+                return redirect(url_for("partners.index", application_id=application.id))
             conflict = exc.current
             form.loaded_version.data = conflict.version
         else:
@@ -71,22 +74,27 @@ def _save(application: Application, partner):
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@access.guard("application.edit_content", Application, "application_id")
+@access.guard("application.edit_content", Application, "application_id", lock="share")
 def create(application: Application):
     return _save(application, None)
 
 
 @bp.route("/<int:partner_id>", methods=["GET", "POST"])
-@access.guard("application.edit_content", Application, "application_id")
+@access.guard("application.edit_content", Application, "application_id", lock="share")
 def edit(application: Application, partner_id: int):
     return _save(application, _partner(application, partner_id))
 
 
 @bp.post("/<int:partner_id>/remove")
-@access.guard("application.edit_content", Application, "application_id")
+@access.guard("application.edit_content", Application, "application_id", lock="share")
 def remove(application: Application, partner_id: int):
     partner = _partner(application, partner_id)
     if ActionForm().validate_on_submit():
-        services.remove(current_user, application, partner)
-        flash(_("%(name)s is removed from the application.", name=partner.name), "success")
+        name = partner.name
+        try:
+            services.remove(current_user, application, partner)
+        except Conflict:
+            flash(_("Someone else changed or removed this partner at the same moment. Check the list."), "warning")
+        else:
+            flash(_("%(name)s is removed from the application.", name=name), "success")
     return redirect(url_for("partners.index", application_id=application.id))

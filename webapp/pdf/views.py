@@ -11,6 +11,7 @@ from ..core import access
 from ..core.i18n import current_language
 from ..core.models import utcnow
 from ..partners import services as partner_services
+from ..sections import services as sections
 from . import context, render
 
 bp = Blueprint("pdf", __name__, url_prefix="/applications/<int:application_id>")
@@ -31,6 +32,12 @@ def _download(data: bytes, title: str, suffix: str = "") -> Response:
     return response
 
 
+def _known_programme(application: Application) -> None:
+    """An application whose programme definition is gone has no document to make: 404."""
+    if sections.definition_of(application) is None:
+        abort(404)
+
+
 def _language() -> str:
     wanted = request.args.get("lang")
     return wanted if wanted in ("sv", "en") else current_language()
@@ -39,6 +46,7 @@ def _language() -> str:
 @bp.get("/dossier.pdf")
 @access.guard("application.view", Application, "application_id")
 def dossier(application: Application):
+    _known_programme(application)
     language = _language()
     data = render.pdf(
         "pdf/dossier.html", context.dossier(application, language), language, stamp={"generated": utcnow()}
@@ -49,6 +57,7 @@ def dossier(application: Application):
 @bp.get("/partners/<int:partner_id>/letter.pdf")
 @access.guard("application.view", Application, "application_id")
 def partner_letter(application: Application, partner_id: int):
+    _known_programme(application)
     partner = partner_services.partner_of(application, partner_id) or abort(404)
     language = _language()
     data = render.pdf(

@@ -14,6 +14,7 @@ from ..auth.models import User
 from ..core import audit
 from ..core.access import Decision
 from ..core.errors import Conflict
+from ..core.forms import counter
 from ..core.models import versioned_write
 from ..extensions import db
 from ..lifecycle import Stage, requirement
@@ -168,8 +169,9 @@ def apply_item_action(section: SectionDef, data: dict, action: str) -> str:
     if action == "add" and (section.repeat.max is None or len(items) < section.repeat.max):
         items.append({})
         return f"items-{len(items) - 1}"
-    if action.startswith("remove-") and action[7:].isdigit() and int(action[7:]) < len(items):
-        del items[int(action[7:])]
+    index = counter(action.removeprefix("remove-")) if action.startswith("remove-") else None
+    if index is not None and index < len(items):
+        del items[index]
     return ""
 
 

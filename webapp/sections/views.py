@@ -22,6 +22,7 @@ from . import presenters, services
 from .forms import ScoreForm
 
 bp = Blueprint("sections", __name__, url_prefix="/applications/<int:application_id>")
+CHECKLIST_STAGE = next(stage for stage, info in STAGES.items() if info.checklist)
 bp.add_app_template_global(rules.count_characters, "count_characters")
 bp.add_app_template_global(presenters.problem_link, "problem_link")
 
@@ -118,7 +119,8 @@ def section(application: Application, key: str):
 
 
 class _NeverSaved:
-    """The stored side of a conflict with a section someone created meanwhile and nobody can read."""
+    """The stored side of a conflict when nothing is stored: the posted version was not 0 (garbled,
+    missing, or from a section removed meanwhile)."""
 
     data: dict = {}
     version = 0
@@ -127,7 +129,7 @@ class _NeverSaved:
 
 
 @bp.post("/sections/<key>")
-@access.guard("application.edit_content", Application, "application_id")
+@access.guard("application.edit_content", Application, "application_id", lock="share")
 def save_section(application: Application, key: str):
     definition = _definition(application)
     section_def = definition.section(key) or abort(404)
@@ -172,7 +174,7 @@ def _version(form) -> int:
 
 
 @bp.post("/checklist")
-@access.guard("application.edit_content", Application, "application_id")
+@access.guard("application.edit_content", Application, "application_id", lock="share")
 def save_checklist(application: Application):
     _definition(application)
     if ActionForm().validate_on_submit():
@@ -187,7 +189,7 @@ def save_checklist(application: Application):
             flash(_("Someone else changed the checklist at the same time. Check it again."), "warning")
         else:
             flash(_("Saved."), "success")
-    return redirect(url_for("sections.stage", application_id=application.id, stage=Stage.SUBMISSION) + "#checklist")
+    return redirect(url_for("sections.stage", application_id=application.id, stage=CHECKLIST_STAGE) + "#checklist")
 
 
 @bp.get("/self-assessment")
@@ -197,7 +199,7 @@ def self_assessment(application: Application):
 
 
 @bp.post("/self-assessment")
-@access.guard("application.edit_content", Application, "application_id")
+@access.guard("application.edit_content", Application, "application_id", lock="share")
 def save_self_assessment(application: Application):
     definition = _definition(application)
     if definition.scoring is None:
