@@ -34,6 +34,7 @@ def config_for_tests(url: str, **extra) -> dict:
         # TEST_REDIS_URL (redis://127.0.0.1:6379/15 in .ci/run) runs the rate limits on Redis, as in production.
         "RATELIMIT_STORAGE_URI": os.environ.get("TEST_REDIS_URL") or "memory://",
         "SERVER_NAME": "grantpath.test",
+        "PUBLIC_URL": "http://grantpath.test",
         "PDF_CACHE_DIR": tempfile.mkdtemp(prefix="grantpath-pdf-"),
     }
     config.update(extra)
@@ -92,5 +93,5 @@ def sign_in_as(client, user) -> None:
     """Signs a test client in without a password round-trip (the sign-in form has its own tests)."""
     _db.session.commit()
     with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
+        session["_user_id"] = user.get_id()
         session["_fresh"] = True

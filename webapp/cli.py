@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import click
-from flask import Flask, current_app, url_for
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from . import demo
@@ -65,8 +65,7 @@ def create_organisation(name: str, admin_email: str, admin_name: str):
     user.memberships.append(Membership(organisation=organisation, role=Role.ADMIN))
     db.session.add_all([organisation, user])
     db.session.commit()
-    with current_app.test_request_context():
-        link = url_for("auth.accept_invitation", token=accounts.make_token(user, accounts.INVITATION), _external=True)
+    link = accounts.public_link("auth.accept_invitation", token=accounts.make_token(user, accounts.INVITATION))
     click.echo(f"Created {name}. {admin_name} sets a password here: {link}")
 
 

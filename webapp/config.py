@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
@@ -28,11 +29,19 @@ def defaults(instance_path: str) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": True,
+        # "Keep me signed in" lasts this long (seconds); signing out or a new password ends it sooner.
+        "REMEMBER_COOKIE_DURATION": 60 * 60 * 24 * 14,
         "PERMANENT_SESSION_LIFETIME": 60 * 60 * 12,
         "WTF_CSRF_TIME_LIMIT": None,  # a long writing session must not lose its form to an expired token
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Failed sign-ins per address from one client, and per client over all addresses.
         "SIGNIN_LIMITS": "10 per minute;50 per hour",
+        "SIGNIN_CLIENT_LIMITS": "30 per minute;200 per hour",
+        # Where people reach Grantpath (scheme and host, no path): every mailed link starts with it.
+        "PUBLIC_URL": "http://127.0.0.1:5000",
+        # Flask's own: the host names requests may name (None: any); e.g. ["grantpath.example.org"].
+        "TRUSTED_HOSTS": None,
         "MAIL_SERVER": "",
         "MAIL_PORT": 587,
         "MAIL_USE_TLS": True,
@@ -81,6 +90,27 @@ def validate(config) -> None:
     if "://" not in storage:
         raise ConfigError(
             f"RATELIMIT_STORAGE_URI {storage!r} is not a storage URI such as memory:// or redis://host:6379"
+        )
+    public_url = config.get("PUBLIC_URL")
+    try:
+        parts = urlsplit(str(public_url or ""))
+        parts.port  # noqa: B018 (raises ValueError for a garbled port)
+        usable = parts.scheme in ("http", "https") and bool(parts.hostname)
+        usable = usable and not (parts.path.strip("/") or parts.query or parts.fragment)
+    except ValueError:
+        usable = False
+    if not usable:
+        raise ConfigError(
+            f"PUBLIC_URL {public_url!r} is not the address where people reach Grantpath, "
+            "such as https://grantpath.example.org (http or https, a host, no path)"
+        )
+    trusted = config.get("TRUSTED_HOSTS")
+    if trusted is not None and (
+        not isinstance(trusted, (list, tuple)) or not all(isinstance(host, str) for host in trusted)
+    ):
+        raise ConfigError(
+            f"TRUSTED_HOSTS {trusted!r} is not a list of host names, "
+            """such as GRANTPATH_TRUSTED_HOSTS='["grantpath.example.org"]'"""
         )
 
 

@@ -147,14 +147,22 @@ def test_account_page_changes_name_language_and_password(login, make, db):
     assert field_errors(bad.get_data(as_text=True)) == {"name": say(validator_message(ProfileForm.name, DataRequired))}
     assert client.post("/account", data={"name": "Elin L", "language": "en"}).status_code == 302
     assert 'lang="en"' in client.get("/account").get_data(as_text=True)  # the pages follow the new language
-    mismatch = client.post("/account", data={"pw-password": "a new long password", "pw-confirm": "another one"})
+    mismatch = client.post(
+        "/account",
+        data={"pw-current_password": TEST_PASSWORD, "pw-password": "a new long password", "pw-confirm": "another one"},
+    )
     assert mismatch.status_code == 422
     assert field_errors(mismatch.get_data(as_text=True)) == {
         "pw-confirm": say(validator_message(ChoosePasswordForm.confirm, EqualTo), "en")
     }
     assert (
         client.post(
-            "/account", data={"pw-password": "a new long password", "pw-confirm": "a new long password"}
+            "/account",
+            data={
+                "pw-current_password": TEST_PASSWORD,
+                "pw-password": "a new long password",
+                "pw-confirm": "a new long password",
+            },
         ).status_code
         == 302
     )

@@ -18,6 +18,11 @@ from webapp.config import ConfigError, validate
         ({"SQLALCHEMY_DATABASE_URI": "nosuchdb://x/y"}, "'nosuchdb://x/y'"),
         ({"SQLALCHEMY_DATABASE_URI": "sqlite:////no/such/folder/x.sqlite"}, "/no/such/folder"),
         ({"RATELIMIT_STORAGE_URI": "redis"}, "RATELIMIT_STORAGE_URI 'redis'"),
+        ({"PUBLIC_URL": "grantpath.example.org"}, "PUBLIC_URL 'grantpath.example.org'"),
+        ({"PUBLIC_URL": "ftp://grantpath.example.org"}, "PUBLIC_URL 'ftp://grantpath.example.org'"),
+        ({"PUBLIC_URL": "https://"}, "PUBLIC_URL 'https://'"),
+        ({"PUBLIC_URL": "https://grantpath.example.org/app"}, "PUBLIC_URL 'https://grantpath.example.org/app'"),
+        ({"TRUSTED_HOSTS": "grantpath.example.org"}, "TRUSTED_HOSTS 'grantpath.example.org'"),
     ],
 )
 def test_broken_config_raises_a_clear_error(override, named):

@@ -38,10 +38,11 @@ def test_sign_in_page_lists_demo_accounts_only_in_demo_mode(app, client):
         app.config["DEMO"] = False
 
 
-def test_create_organisation_prints_an_invitation_link(app, db):
+def test_create_organisation_prints_an_invitation_link(app, db, monkeypatch):
+    monkeypatch.setitem(app.config, "PUBLIC_URL", "https://grantpath.example.org")
     result = app.test_cli_runner().invoke(
         args=["create-organisation", "Lunds kommun", "admin@lund.example.org", "Ada Admin"]
     )
-    assert result.exit_code == 0 and "/invitation/" in result.output
+    assert result.exit_code == 0 and "https://grantpath.example.org/invitation/" in result.output  # at PUBLIC_URL
     user = db.session.scalar(db.select(User).where(User.email == "admin@lund.example.org"))
     assert [m.role for m in user.memberships] == ["admin"]

@@ -54,7 +54,7 @@ def test_forms_survive_random_input(app, people, who, path, data):
     client = app.test_client()
     if who:
         with client.session_transaction() as session:
-            session["_user_id"] = str(people[who].id)
+            session["_user_id"] = people[who].get_id()
     url = path.format(application=people["application"].id, teacher=people["teacher"].id)
     page = client.get(url)
     assert page.status_code == 200
@@ -126,7 +126,7 @@ def test_generated_forms_survive_random_input_and_keep_saved_text(
     application = application_of(key)
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = str(application.owner_id)
+        session["_user_id"] = application.owner.get_id()
     url = f"/applications/{application.id}/sections/{section_key}"
     page = client.get(url)
     assert page.status_code == 200

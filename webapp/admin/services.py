@@ -91,19 +91,17 @@ def _check_school(organisation: Organisation, role: Role, school_id: int | None)
     return school
 
 
-def invite(actor: User, organisation: Organisation, data: dict) -> User:
+def invite(actor: User, organisation: Organisation, data: dict) -> User | None:
+    """Invites a person; None when the address belongs to an account of another organisation.
+    Then nothing is added (that account is not this admin's to change) and the answer is the one
+    for a new person, so the admin learns nothing about it: its owner is told by mail instead."""
     email = accounts.normalise_email(data["email"])
     role = Role(data["role"])
     school = _check_school(organisation, role, data.get("school_id"))
     user = accounts.find_user(email)
     if user is not None and organisation.id not in user.organisation_ids and user.memberships:
-        # An address already used by another organisation: adding it here would reveal that account.
-        raise AdminError(
-            "email",
-            _l(
-                "This address belongs to an account of another organisation. Ask the person for another address, or contact support."
-            ),
-        )
+        accounts.send_invitation_elsewhere(user, actor, organisation.name)
+        return None
     if user is None:
         user = User(email=email, name=data["name"], language=data["language"])
         db.session.add(user)

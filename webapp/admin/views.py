@@ -100,7 +100,8 @@ def invite(organisation: Organisation):
         except services.AdminError as error:
             _attach(form, error)
         else:
-            flash(_("%(name)s is added.", name=user.name), "success")
+            # The typed name when the address is another organisation's: the same answer as for a new person.
+            flash(_("%(name)s is added.", name=user.name if user else form.name.data), "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/invite.html", form=form), _status(form)
 

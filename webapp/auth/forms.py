@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms.widgets import PasswordInput
 
 from ..core.forms import LANGUAGE_CHOICES, BaseForm, options
 from .services import PASSWORD_MIN_LENGTH
@@ -38,6 +39,25 @@ class ChoosePasswordForm(BaseForm):
         _l("Repeat the new password"),
         validators=[DataRequired(_l("Repeat the password.")), EqualTo("password", _l("The two passwords differ."))],
     )
+
+
+def _kept(unbound):
+    """The same password field, shown again with what was typed when the form comes back."""
+    return PasswordField(*unbound.args, **{**unbound.kwargs, "widget": PasswordInput(hide_value=False)})
+
+
+class AccountPasswordForm(BaseForm):
+    """A new password on the account page: only with the current one (a borrowed or stolen
+    session must not be enough to take the account over)."""
+
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[DataRequired(_l("Enter your current password.")), Length(max=200)],
+    )
+    password = _kept(ChoosePasswordForm.password)
+    confirm = _kept(ChoosePasswordForm.confirm)
+
+    WRONG_CURRENT = _l("This is not your current password.")
 
 
 class ProfileForm(BaseForm):

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import enum
+import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -23,6 +24,10 @@ class Role(enum.StrEnum):
         return self in (Role.TEACHER, Role.PRINCIPAL)
 
 
+def new_session_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
 class User(UserMixin, TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     # Always stored lower-cased (see auth.services.normalise_email), so uniqueness is case-insensitive.
@@ -32,6 +37,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Part of every session and remember-me cookie (see get_id): a new one signs out every device.
+    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
@@ -40,6 +47,13 @@ class User(UserMixin, TimestampMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
+
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session and the remember-me cookie; the user loader
+        (auth.views.load_user) accepts it only while the token is the current one."""
+        if self.session_token is None:  # not flushed yet
+            self.session_token = new_session_token()
+        return f"{self.id}:{self.session_token}"
 
     def roles_in(self, organisation_id: int) -> set[Role]:
         return {Role(m.role) for m in self.memberships if m.organisation_id == organisation_id}

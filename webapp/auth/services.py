@@ -1,17 +1,18 @@
-"""Accounts: password hashing (argon2), sign-in checks, and the emailed reset/invitation tokens."""
+"""Accounts: password hashing (argon2), sign-in checks, the session token that signs out every
+device, and the emailed reset/invitation tokens and links (always built from PUBLIC_URL)."""
 
 from __future__ import annotations
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app, render_template, url_for
+from flask import current_app, has_request_context, render_template, url_for
 from flask_babel import force_locale, gettext
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from ..core import audit, mail
 from ..core.models import utcnow
 from ..extensions import db
-from .models import User
+from .models import User, new_session_token
 
 hasher = PasswordHasher()
 # Verifying against this when the email is unknown keeps the answer's timing the same either way.
@@ -33,6 +34,19 @@ def find_user(email: str) -> User | None:
 
 def set_password(user: User, password: str) -> None:
     user.password_hash = hasher.hash(password)
+
+
+def password_is(user: User, password: str) -> bool:
+    """Whether `password` is the user's current one (the account page asks before a change)."""
+    try:
+        return bool(user.password_hash) and hasher.verify(user.password_hash, password or "")
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def sign_out_everywhere(user: User) -> None:
+    """A new session token: every session and remember-me cookie issued before stops working."""
+    user.session_token = new_session_token()
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -76,12 +90,22 @@ def user_from_token(token: str, purpose: str) -> User | None:
     return user
 
 
+def public_link(endpoint: str, **values) -> str:
+    """A link for a mail or the terminal: PUBLIC_URL and the path, never the host a request named
+    (its Host header is whatever the sender wrote). Works outside a request too (commands)."""
+    public = current_app.config["PUBLIC_URL"].rstrip("/")
+    if has_request_context():
+        return public + url_for(endpoint, _external=False, **values)
+    with current_app.test_request_context(base_url=public):
+        return public + url_for(endpoint, _external=False, **values)
+
+
 def send_reset_link(email: str) -> None:
     """Sends a link only to a known, active account; the caller answers the same either way."""
     user = find_user(email)
     if user is None or not user.active:
         return
-    link = url_for("auth.reset_password", token=make_token(user, RESET), _external=True)
+    link = public_link("auth.reset_password", token=make_token(user, RESET))
     with force_locale(user.language):
         mail.send(
             user.email,
@@ -91,7 +115,7 @@ def send_reset_link(email: str) -> None:
 
 
 def send_invitation(user: User, inviter: User, organisation_name: str) -> None:
-    link = url_for("auth.accept_invitation", token=make_token(user, INVITATION), _external=True)
+    link = public_link("auth.accept_invitation", token=make_token(user, INVITATION))
     with force_locale(user.language):
         mail.send(
             user.email,
@@ -102,9 +126,33 @@ def send_invitation(user: User, inviter: User, organisation_name: str) -> None:
         )
 
 
+def send_invitation_elsewhere(user: User, inviter: User, organisation_name: str) -> None:
+    """Tells the owner of an existing account of another organisation that someone tried to invite
+    them; the inviter is answered as for a new person, so the account is not revealed to them."""
+    with force_locale(user.language):
+        mail.send(
+            user.email,
+            gettext("An invitation to %(organisation)s in Grantpath", organisation=organisation_name),
+            render_template(
+                "auth/mail_invitation_elsewhere.txt", user=user, inviter=inviter, organisation=organisation_name
+            ),
+        )
+
+
 def choose_password(user: User, password: str, how: str) -> None:
+    """Sets a password (a reset, an invitation or the account page). Every session signed in
+    before ends, and the owner is told by mail when a password they had is replaced."""
+    had_password = bool(user.password_hash)
     set_password(user, password)
+    sign_out_everywhere(user)
     audit.record(user, how, user, min(user.organisation_ids, default=None))
+    if had_password:
+        with force_locale(user.language):
+            mail.send(
+                user.email,
+                gettext("Your Grantpath password was changed"),
+                render_template("auth/mail_password_changed.txt", user=user, link=public_link("auth.forgot_password")),
+            )
 
 
 def update_profile(user: User, name: str, language: str) -> None:

@@ -1,15 +1,30 @@
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, session, url_for
+import hmac
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
+from werkzeug.exceptions import SecurityError
 
 from ..core import access
 from ..core.forms import ActionForm
 from ..core.web import safe_next
 from ..extensions import db, limiter, login_manager
 from . import services
-from .forms import ChoosePasswordForm, ProfileForm, ResetRequestForm, SignInForm
+from .forms import AccountPasswordForm, ChoosePasswordForm, ProfileForm, ResetRequestForm, SignInForm
 from .models import User
 
 bp = Blueprint("auth", __name__)
@@ -17,7 +32,14 @@ bp = Blueprint("auth", __name__)
 
 @login_manager.user_loader
 def load_user(user_id: str):
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    """`<id>:<session token>` (User.get_id): a cookie from before the token changed loads nobody."""
+    number, _sep, token = user_id.partition(":")
+    if not number.isdigit() or not token:
+        return None
+    user = db.session.get(User, int(number))
+    if user is None or not hmac.compare_digest(user.session_token.encode(), token.encode()):
+        return None
+    return user
 
 
 DEMO_ACCOUNTS = ("teacher@example.org", "principal@example.org", "coordinator@example.org", "admin@example.org")
@@ -27,9 +49,19 @@ def _signin_limits():
     return current_app.config["SIGNIN_LIMITS"]
 
 
-def _email_key():
-    # A second limit per account, so that spreading attempts over many addresses does not help.
-    return "signin:" + services.normalise_email(request.form.get("email", ""))
+def _client_limits():
+    return current_app.config["SIGNIN_CLIENT_LIMITS"]
+
+
+def _address_and_client_key():
+    # Failures count per address *and* client: a stranger's guesses elsewhere never lock the owner out.
+    email = services.normalise_email(request.form.get("email", ""))
+    return f"signin:{email}|{get_remote_address()}"
+
+
+def _failed(response) -> bool:
+    """Only attempts with a wrong password count towards the limits (deduct_when)."""
+    return g.get("wrong_password", False)
 
 
 def _throttled_response(limit):
@@ -42,9 +74,22 @@ def _demo_accounts():
     return DEMO_ACCOUNTS if current_app.config["DEMO"] else ()
 
 
+@bp.app_errorhandler(SecurityError)
+def untrusted_host(exc):
+    """A request naming a host outside TRUSTED_HOSTS: no URL can be built for it, so no page
+    either; a short answer in plain text."""
+    return _("This server does not answer to that host name."), 400, {"Content-Type": "text/plain; charset=utf-8"}
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(_signin_limits, methods=["POST"], on_breach=_throttled_response)
-@limiter.limit(_signin_limits, methods=["POST"], key_func=_email_key, on_breach=_throttled_response)
+@limiter.limit(_client_limits, methods=["POST"], deduct_when=_failed, on_breach=_throttled_response)
+@limiter.limit(
+    _signin_limits,
+    methods=["POST"],
+    key_func=_address_and_client_key,
+    deduct_when=_failed,
+    on_breach=_throttled_response,
+)
 @access.public
 def sign_in():
     if current_user.is_authenticated:
@@ -56,9 +101,15 @@ def sign_in():
             session.clear()  # a fresh session at sign-in: nothing from before carries over
             login_user(user, remember=form.remember.data)
             return redirect(safe_next(request.args.get("next"), url_for("home.index")))
+        g.wrong_password = True
         form.form_errors.append(_("The email or the password is wrong, or the account is closed."))
     status = 422 if form.errors or form.form_errors else 200
     return render_template("auth/sign_in.html", form=form, demo_accounts=_demo_accounts()), status
+
+
+def _end_session() -> None:
+    session.clear()
+    logout_user()  # after clearing: it asks for the remember-me cookie to be deleted too
 
 
 @bp.post("/sign-out")
@@ -66,10 +117,22 @@ def sign_in():
 def sign_out():
     form = ActionForm()
     if form.validate_on_submit():
-        logout_user()
-        session.clear()
+        if current_user.is_authenticated:
+            services.sign_out_everywhere(current_user)  # so that no copy of this session lives on
+        _end_session()
         flash(_("You are signed out."), "info")
     return redirect(url_for("auth.sign_in"))
+
+
+@bp.post("/sign-out/everywhere")
+@access.signed_in
+def sign_out_everywhere():
+    if ActionForm().validate_on_submit():
+        services.sign_out_everywhere(current_user)
+        _end_session()
+        flash(_("You are signed out on every device."), "info")
+        return redirect(url_for("auth.sign_in"))
+    return redirect(url_for("auth.account"))
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
@@ -113,16 +176,34 @@ def accept_invitation(token: str):
     return _choose_password(token, services.INVITATION, "auth/invitation.html", _("Welcome to Grantpath!"))
 
 
+def _account_key():
+    # Wrong current passwords count per account, so that a borrowed session cannot guess it.
+    return f"account:{getattr(current_user, 'id', None) or get_remote_address()}"
+
+
+def _not_a_password_change() -> bool:
+    return "pw-password" not in request.form
+
+
 @bp.route("/account", methods=["GET", "POST"])
+@limiter.limit(
+    _signin_limits, methods=["POST"], key_func=_account_key, deduct_when=_failed, exempt_when=_not_a_password_change
+)
 @access.signed_in
 def account():
     form = ProfileForm(obj=current_user)
-    password_form = ChoosePasswordForm(prefix="pw")
+    password_form = AccountPasswordForm(prefix="pw")
     if request.method == "POST" and "pw-password" in request.form:
         if password_form.validate_on_submit():
-            services.choose_password(current_user, password_form.password.data, "user.password_changed")
-            flash(_("Your new password is saved."), "success")
-            return redirect(url_for("auth.account"))
+            user = current_user._get_current_object()
+            if services.password_is(user, password_form.current_password.data):
+                remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+                services.choose_password(user, password_form.password.data, "user.password_changed")
+                login_user(user, remember=remembered)  # this device stays signed in, every other one not
+                flash(_("Your new password is saved."), "success")
+                return redirect(url_for("auth.account"))
+            g.wrong_password = True
+            password_form.current_password.errors.append(AccountPasswordForm.WRONG_CURRENT)
         form = ProfileForm(formdata=None, obj=current_user)
     elif form.validate_on_submit():
         services.update_profile(current_user, form.name.data, form.language.data)
@@ -130,4 +211,11 @@ def account():
         flash(_("Your details are saved."), "success")
         return redirect(url_for("auth.account"))
     status = 422 if form.errors or password_form.errors else 200
-    return render_template("auth/account.html", form=form, password_form=password_form), status
+    response = make_response(
+        render_template(
+            "auth/account.html", form=form, password_form=password_form, sign_out_form=ActionForm(formdata=None)
+        ),
+        status,
+    )
+    response.headers["Cache-Control"] = "no-store"  # a page with the person's details and typed passwords
+    return response
