@@ -192,28 +192,21 @@ def load() -> Organisation:
             )
         db.session.flush()
         if title in THEMES:
-            _write_answers(application, users[owner], THEMES[title], complete=stage != Stage.PARTNERS)
-            _write_titles(application, title)
+            _write_answers(application, users[owner], THEMES[title], complete=stage != Stage.PARTNERS, title=title)
     db.session.commit()
     return organisation
 
 
-def _write_titles(application: Application, title: str) -> None:
-    """The form's own title fields carry the application's title, in Swedish and English."""
+def _write_answers(
+    application: Application, author: User, sentences: list[str], complete: bool, title: str | None = None
+) -> None:
+    """Fills the form the way the team would: every section, or only the idea stage's; the form's own
+    title fields carry the application's title, in Swedish and English."""
     definition = sections.definition_of(application)
-    if not definition.title_en:
-        return
-    key, english = definition.title_en.split(".")
-    row = next((a for a in application.answers if a.section_key == key), None)
-    if row is not None:
-        row.data = {**row.data, "title": title, english: ENGLISH_TITLES.get(title, title)}
-
-
-def _write_answers(application: Application, author: User, sentences: list[str], complete: bool) -> None:
-    """Fills the form the way the team would: every section, or only the idea stage's."""
-    definition = sections.definition_of(application)
+    title_section, english = definition.title_en.split(".") if definition.title_en else (None, None)
     orgs = sections.participants(application)
     counter = iter(range(10_000))
+    written = []
     for section in definition.sections:
         if not complete and section.stage != Stage.IDEA:
             continue
@@ -223,7 +216,11 @@ def _write_answers(application: Application, author: User, sentences: list[str],
             data = {"items": [_values(section, sentences, counter, orgs) for _ in range(max(section.repeat.min, 2))]}
         else:
             data = _values(section, sentences, counter, orgs)
-        application.answers.append(SectionAnswer(section_key=section.key, data=data, updated_by=author))
+        if title and section.key == title_section:
+            data = {**data, "title": title, english: ENGLISH_TITLES.get(title, title)}
+        written.append(SectionAnswer(section_key=section.key, data=data, updated_by=author))
+    application.answers.extend(written)
+    sections.start_history(written)
 
 
 def _values(section, sentences, counter, orgs) -> dict:

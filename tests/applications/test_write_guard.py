@@ -64,6 +64,7 @@ WRITES = {
         lambda a, p: {"name": "Nytt namn", "country": "DK", "status": "identified", "loaded_version": p.version},
     ),
     "partners.remove": ("partners/{partner}/remove", lambda a, p: {}),
+    "sections.restore_version": ("sections/needs/history/1/restore", lambda a, p: {}),
 }
 
 

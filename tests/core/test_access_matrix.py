@@ -33,6 +33,7 @@ RULES = {
     "core.switch_language": PUBLIC,
     "auth.sign_in": PUBLIC,
     "auth.sign_out": PUBLIC,
+    "auth.sign_out_everywhere": Rule(SIGNED_IN),
     "auth.forgot_password": PUBLIC,
     "auth.reset_password": Rule(frozenset(ROLES), public=True, fixed=404),
     "auth.accept_invitation": Rule(frozenset(ROLES), public=True, fixed=404),
@@ -47,6 +48,9 @@ RULES = {
     "sections.stage": Rule(SCHOOL_READERS),
     "sections.section": Rule(SCHOOL_READERS),
     "sections.save_section": Rule(EDITORS),
+    "sections.history": Rule(SCHOOL_READERS),
+    "sections.compare_versions": Rule(SCHOOL_READERS),
+    "sections.restore_version": Rule(EDITORS),
     "sections.save_checklist": Rule(EDITORS),
     "sections.self_assessment": Rule(SCHOOL_READERS),
     "sections.save_self_assessment": Rule(EDITORS),
@@ -97,6 +101,7 @@ def world(make, db):
         "partner_id": make.partner(own_application).id,
         "stage": "partners",
         "key": "description",
+        "n": 1,  # a version of the section (none is saved: restoring it says so)
         # transition keys are not objects: the same key for both organisations
         "transition_key": "complete_partners",
         "school_id": a1.id,
@@ -109,6 +114,7 @@ def world(make, db):
         "partner_id": make.partner(other_application).id,
         "stage": "partners",
         "key": "description",
+        "n": 1,  # a version of the section (none is saved: restoring it says so)
         # transition keys are not objects: the same key for both organisations
         "transition_key": "complete_partners",
         "school_id": b1.id,
@@ -163,7 +169,7 @@ def test_access(app, world, endpoint):
                 client = app.test_client()
                 if role != "anonymous":
                     with client.session_transaction() as session:
-                        session["_user_id"] = str(users[role].id)
+                        session["_user_id"] = users[role].get_id()
                 with app.test_request_context():
                     from flask import url_for
 

@@ -118,3 +118,36 @@ def test_0003_moves_checklist_and_scores_and_keeps_the_call_year(tmp_path):
             with engine.begin() as conn:
                 conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
             engine.dispose()
+
+
+def test_0005_gives_every_existing_account_a_session_token_of_its_own(tmp_path):
+    from flask_migrate import downgrade
+
+    url, cleanup = _fresh_database_url(tmp_path)
+    try:
+        app = build_app(url)
+        with app.app_context():
+            upgrade(revision="0005-1")  # the schema just before the session token
+            with db.engine.begin() as conn:
+                for n in (1, 2, 3):
+                    conn.execute(
+                        text(
+                            'INSERT INTO "user" (id, email, name, language, active, created_at, updated_at) '
+                            "VALUES (:n, :email, 'A', 'sv', true, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                        ),
+                        {"n": n, "email": f"a{n}@example.org"},
+                    )
+            upgrade(revision="0005")
+            with db.engine.connect() as conn:
+                tokens = [r[0] for r in conn.execute(text('SELECT session_token FROM "user" ORDER BY id'))]
+            assert len(set(tokens)) == 3 and all(token and len(token) >= 32 for token in tokens)
+            downgrade(revision="0005-1")
+            with db.engine.connect() as conn:
+                assert "session_token" not in {c["name"] for c in db.inspect(conn).get_columns("user")}
+            db.engine.dispose()
+    finally:
+        if cleanup:
+            engine, schema = cleanup
+            with engine.begin() as conn:
+                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            engine.dispose()

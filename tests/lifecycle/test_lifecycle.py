@@ -13,6 +13,7 @@ from webapp.core.audit import AuditEvent
 from webapp.core.errors import NotAllowed
 from webapp.lifecycle import STAGES, STATES, TRANSITIONS, Stage, Status, available, engine, perform
 from webapp.lifecycle.engine import check_names, decide
+from webapp.partners.models import PartnerStatus
 
 # status: (editable, counts_down, sent, in_play, writing_done, waits_for_principal), written out by hand
 FLAGS = {
@@ -26,6 +27,7 @@ FLAGS = {
     Status.REPORTING: (False, False, True, True, True, False),
     Status.CLOSED: (False, False, True, False, True, False),
     Status.WITHDRAWN: (False, False, False, False, True, False),
+    Status.DECLINED: (False, False, False, False, True, False),
 }
 
 
@@ -120,7 +122,13 @@ def test_an_incomplete_stage_says_how_much_is_left(app, make, people):
         assert decision.reason == sections.stage_is_complete(application, TRANSITIONS["complete_idea"]).reason
         assert numbers(str(decision.reason)) == [left]  # how much is left
     options = {o.transition.key: bool(o.decision) for o in available(users["owner"], application)}
-    assert options == {"complete_idea": False, "complete_partners": False, "complete_organisation": False}
+    assert options == {
+        "complete_idea": False,
+        "complete_partners": False,
+        "complete_organisation": False,
+        "send_to_principal": False,
+        "withdraw": True,
+    }
 
 
 def test_a_stage_is_completed_from_that_stage_only(app, make, people):
@@ -158,3 +166,47 @@ def test_perform_refuses_with_the_reason_and_changes_nothing(app, make, people):
     with pytest.raises(NotAllowed) as unknown:
         perform(users["owner"], application, "no_such_step")
     assert unknown.value.status == 404
+
+
+# transition: (the states it leaves from, the roles that may take it), written out by hand
+WHO_AND_WHEN = {
+    "complete_idea": (EDITABLE, {"owner", "co_writer", "principal"}),
+    "send_to_principal": (EDITABLE, {"owner", "co_writer", "principal"}),
+    "request_changes": ({Status.AWAITING_APPROVAL}, {"principal"}),
+    "approve": ({Status.AWAITING_APPROVAL}, {"principal"}),
+    "decline": ({Status.AWAITING_APPROVAL}, {"principal"}),
+    "reopen": ({Status.APPROVED, Status.DECLINED}, {"principal"}),
+    "withdraw": (
+        {Status.DRAFT, Status.CHANGES_REQUESTED, Status.AWAITING_APPROVAL, Status.APPROVED},
+        {"owner", "co_writer", "principal"},
+    ),
+}
+
+
+def ready_to_send(make, school, users):
+    """A KA210 application with every stage complete, standing at the submission stage."""
+    from webapp.sections import services as sections
+
+    application = make.application(school, owner=users["owner"], team=[users["co_writer"]], action_key="KA210-SCH")
+    make.partner(application, country="DK", status=PartnerStatus.CONFIRMED)
+    demo._write_answers(application, users["owner"], ["Eleverna behöver läsa mer och skriva mer."], complete=True)
+    application.stage = Stage.SUBMISSION
+    assert sections.report(application).problems == []
+    return application
+
+
+def test_every_transition_is_in_the_table():
+    assert set(WHO_AND_WHEN) | {"complete_partners", "complete_organisation"} == set(TRANSITIONS)
+
+
+@pytest.mark.parametrize("status", list(Status))
+@pytest.mark.parametrize("key", sorted(WHO_AND_WHEN))
+def test_who_may_take_each_transition_in_each_state(app, make, people, key, status):
+    school, users = people
+    application = _idea_written(make, school, users) if key == "complete_idea" else ready_to_send(make, school, users)
+    application.status = status
+    sources, roles = WHO_AND_WHEN[key]
+    for role, user in users.items():
+        decision = decide(user, application, TRANSITIONS[key])
+        assert bool(decision) is (status in sources and role in roles), (role, decision.reason)
+        assert decision or decision.reason  # a refusal always says why

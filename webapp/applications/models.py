@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Column, ForeignKey, Integer, String, Table
+from sqlalchemy import Column, ForeignKey, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.models import User
-from ..core.models import TimestampMixin, UTCDateTime
+from ..core.models import TimestampMixin, UTCDateTime, utcnow
 from ..extensions import db
 from ..lifecycle import Stage, Status
 from ..organisations.models import School
@@ -62,6 +62,9 @@ class Application(TimestampMixin, db.Model):
     partners: Mapped[list[Partner]] = relationship(
         back_populates="application", order_by="Partner.id", cascade="all, delete-orphan", passive_deletes=True
     )
+    signatures: Mapped[list[Signature]] = relationship(
+        order_by="Signature.id", cascade="all, delete-orphan", passive_deletes=True
+    )
 
     @property
     def organisation_id(self) -> int:
@@ -73,3 +76,19 @@ class Application(TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<Application {self.id} {self.action_key} {self.title!r}>"
+
+
+class Signature(db.Model):
+    """The principal's signature as the school's legal representative: who signed the declaration
+    on honour for which application, when, and (after a reopening) when it stopped counting."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id", ondelete="CASCADE"), index=True)
+    signed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    signatory_name: Mapped[str] = mapped_column(String(200))  # as it was when signing
+    school_name: Mapped[str] = mapped_column(String(200))
+    declaration: Mapped[str] = mapped_column(Text)  # the text the principal ticked, in the language shown
+    signed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    signed_by: Mapped[User | None] = relationship()

@@ -6,7 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from ..lifecycle import STAGES, STATES, Stage, State, Status
+from sqlalchemy.orm import selectinload
+
+from ..core.audit import AuditEvent
+from ..extensions import db
+from ..lifecycle import STAGES, STATES, TRANSITIONS, Stage, State, Status, available
 from .models import Application
 
 
@@ -64,3 +68,38 @@ def last_saved(application: Application) -> datetime:
     moments += [p.updated_at for p in application.partners]
     moments += [row.updated_at for row in (application.checklist, application.self_assessment) if row is not None]
     return max(m for m in moments if m is not None)
+
+
+def overview_actions(user, application: Application):
+    """The lifecycle steps the overview offers this user: those their role may take in this state,
+    each allowed or with what is still missing (stage completions sit on their stage's page)."""
+    return [o for o in available(user, application) if o.transition.on_overview and o.permitted]
+
+
+@dataclass(frozen=True)
+class StepTaken:
+    label: str
+    by: str
+    at: datetime
+    comment: str
+
+
+def latest_comment(application: Application) -> StepTaken | None:
+    """The last lifecycle step someone explained (asking for changes, declining, reopening ...)."""
+    events = db.session.scalars(
+        db.select(AuditEvent)
+        .where(
+            AuditEvent.object_type == "application",
+            AuditEvent.object_id == application.id,
+            AuditEvent.action.like("lifecycle.%"),
+        )
+        .options(selectinload(AuditEvent.actor))
+        .order_by(AuditEvent.id.desc())
+        .limit(20)
+    )
+    for event in events:
+        comment = (event.changes or {}).get("comment")
+        transition = TRANSITIONS.get(event.action.removeprefix("lifecycle."))
+        if comment and transition:
+            return StepTaken(str(transition.label), event.actor.name if event.actor else "", event.at, comment[1])
+    return None

@@ -13,10 +13,12 @@ from ..core.forms import ActionForm
 from ..core.web import BACK_PAGES, safe_next
 from ..extensions import db
 from ..lifecycle import STAGES, STATES, Stage, Status, perform
+from ..lifecycle.engine import COMMENT_LIMIT
 from ..programmes import registry
 from ..sections import services as sections
 from . import presenters, queries, services
 from .forms import ApplicationForm, EditApplicationForm
+from .lifecycle import current_signature, declaration_text
 from .models import Application
 
 bp = Blueprint("applications", __name__, url_prefix="/applications")
@@ -95,6 +97,12 @@ def show(application: Application):
         steps=presenters.stage_steps(application, report),
         next_step=presenters.next_step(application),
         last_saved=presenters.last_saved(application),
+        actions=presenters.overview_actions(current_user, application),
+        latest_comment=presenters.latest_comment(application),
+        signature=current_signature(application),
+        declaration=declaration_text(current_user, application),
+        comment_limit=COMMENT_LIMIT,
+        action_form=ActionForm(),
     )
 
 
@@ -152,7 +160,13 @@ def transition(application: Application, transition_key: str):
     if not ActionForm().validate_on_submit():
         return redirect(back)
     try:
-        done = perform(current_user, application, transition_key, request.form.get("comment", ""))
+        done = perform(
+            current_user,
+            application,
+            transition_key,
+            request.form.get("comment", ""),
+            declared=request.form.get("declaration") == "yes",
+        )
     except NotAllowed as refusal:
         if refusal.status == 404:
             raise
@@ -162,6 +176,6 @@ def transition(application: Application, transition_key: str):
         flash(_("Someone else changed the application at the same moment. Check it and try again."), "warning")
         return redirect(back)
     flash(str(done.done_message or _("Done.")), "success")
-    if done.stage is not None:  # a completed stage goes on to the stage the application now stands in
+    if done.stage is not None and done.target is None:  # a completed stage: on to the stage it now stands in
         return redirect(url_for("sections.stage", application_id=application.id, stage=application.stage))
     return redirect(back)

@@ -31,7 +31,13 @@ def deliver(payload: dict) -> None:
     if backend == "memory":
         current_app.extensions.setdefault("mail_outbox", []).append(message)
     elif backend == "log":
-        log.warning("Mail not sent (no MAIL_SERVER configured):\n%s", message.as_string())
+        # decoded, so that a developer can read it and click its links
+        log.warning(
+            "Mail not sent (no MAIL_SERVER configured)\nTo: %s\nSubject: %s\n\n%s",
+            payload["to"],
+            payload["subject"],
+            payload["body"],
+        )
     else:
         with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=20) as smtp:
             if config["MAIL_USE_TLS"]:

@@ -101,7 +101,7 @@ def _receipt(payload: dict) -> dict:
 def enqueued_in_request() -> list[tuple[int, str, dict, int]]:
     """What this request enqueued, read before the request boundary commits (flushing to get the ids),
     so that delivering it afterwards reads nothing back from the database."""
-    messages = g.pop("outbox_messages", None)
+    messages = [m for m in g.pop("outbox_messages", []) if m in db.session]  # not those a savepoint undid
     if not messages:
         return []
     db.session.flush()

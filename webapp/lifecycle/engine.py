@@ -15,6 +15,8 @@ from .stages import STAGES, Stage
 from .states import STATES, Status
 from .transitions import TRANSITIONS, Transition
 
+COMMENT_LIMIT = 2000
+
 #: name -> function(application, transition) -> Decision
 _REQUIREMENTS: dict[str, Callable] = {}
 #: name -> function(user, application, transition, comment) -> None
@@ -59,6 +61,7 @@ def _in_its_stage(application, transition) -> access.Decision:
 class Option:
     transition: Transition
     decision: access.Decision
+    permitted: bool  # the user's role and the state allow it; only a requirement may still be missing
 
 
 def decide(user, application, transition: Transition) -> access.Decision:
@@ -79,18 +82,27 @@ def decide(user, application, transition: Transition) -> access.Decision:
 def available(user, application) -> list[Option]:
     """Every transition that leaves the application's current state, allowed or with its reason."""
     status = Status(application.status)
-    return [Option(t, decide(user, application, t)) for t in TRANSITIONS.values() if status in t.sources]
+    return [
+        Option(t, decide(user, application, t), bool(access.can(t.permission, application, user)))
+        for t in TRANSITIONS.values()
+        if status in t.sources
+    ]
 
 
-def perform(user, application, key: str, comment: str = "") -> Transition:
+def perform(user, application, key: str, comment: str = "", declared: bool = False) -> Transition:
     transition = TRANSITIONS.get(key)
     if transition is None:
         raise NotAllowed(access.Decision.deny(_l("There is no such step.")), status=404)
     decision = decide(user, application, transition)
     if not decision:
         raise NotAllowed(decision)
-    if transition.comment_required and not comment.strip():
+    comment = comment.strip()
+    if transition.comment_required and not comment:
         raise NotAllowed(access.Decision.deny(_l("Write a reason for this step.")), status=422)
+    if len(comment) > COMMENT_LIMIT:
+        raise NotAllowed(access.Decision.deny(_l("Keep the reason under %(max)d characters.", max=COMMENT_LIMIT)), 422)
+    if transition.declaration and not declared:
+        raise NotAllowed(access.Decision.deny(_l("Tick the declaration on honour to sign.")), status=422)
     before = {"status": application.status, "stage": application.stage}
     with versioned_write(application):  # someone else changing the record meanwhile: Conflict, not a 500
         if transition.target is not None:

@@ -21,6 +21,7 @@ class Status(enum.StrEnum):
     REPORTING = "reporting"
     CLOSED = "closed"
     WITHDRAWN = "withdrawn"
+    DECLINED = "declined"  # the principal decided not to send it
 
 
 #: Badge colours; the stylesheet has one class per tone (`badge-<tone>`).
@@ -111,6 +112,13 @@ STATES: dict[Status, State] = {
             sent=True,
             in_play=False,
             locked_reason=_l("The project is closed."),
+        ),
+        State(
+            Status.DECLINED,
+            _l("Declined by the principal"),
+            "danger",
+            in_play=False,
+            locked_reason=_l("The principal decided not to send this application. The principal can reopen it."),
         ),
         State(
             Status.WITHDRAWN,

@@ -23,8 +23,11 @@ class Transition:
     requires: tuple[str, ...] = ()
     effects: tuple[str, ...] = ()
     comment_required: bool = False
-    stage: Stage | None = None  # the stage a stage completion completes
+    stage: Stage | None = None  # the stage this transition completes
     done_message: str = ""
+    declaration: bool = False  # taken only with the declaration on honour ticked (the signature)
+    review_all: bool = False  # its page first lists what is left in every stage ("check application")
+    on_overview: bool = False  # offered on the application's overview (stage completions are on their stage)
 
 
 _WRITABLE = frozenset(s for s, state in STATES.items() if state.editable)
@@ -44,11 +47,88 @@ def _complete(stage: Stage) -> Transition:
     )
 
 
+_SENT = frozenset({Status.AWAITING_APPROVAL})
+_DECIDED = frozenset({Status.APPROVED, Status.DECLINED})
+_NOT_YET_SUBMITTED = _WRITABLE | _SENT | {Status.APPROVED}
+
 TRANSITIONS: dict[str, Transition] = {
-    t.key: t for t in (_complete(Stage.IDEA), _complete(Stage.PARTNERS), _complete(Stage.ORGANISATION))
+    t.key: t
+    for t in (
+        _complete(Stage.IDEA),
+        _complete(Stage.PARTNERS),
+        _complete(Stage.ORGANISATION),
+        Transition(
+            key="send_to_principal",
+            label=_l("Send to the principal"),
+            sources=_WRITABLE,
+            target=Status.AWAITING_APPROVAL,
+            permission="application.edit_content",
+            requires=("in_its_stage", "nothing_left"),
+            effects=("notify_principals",),
+            stage=Stage.SUBMISSION,
+            done_message=_l("Sent to the principal. The team gets a mail when the principal has decided."),
+            review_all=True,
+            on_overview=True,
+        ),
+        Transition(
+            key="request_changes",
+            label=_l("Ask for changes"),
+            sources=_SENT,
+            target=Status.CHANGES_REQUESTED,
+            permission="application.decide",
+            effects=("notify_team",),
+            comment_required=True,
+            done_message=_l("The team is asked to make the changes."),
+            on_overview=True,
+        ),
+        Transition(
+            key="approve",
+            label=_l("Approve and sign"),
+            sources=_SENT,
+            target=Status.APPROVED,
+            permission="application.decide",
+            effects=("record_signature", "notify_team"),
+            declaration=True,
+            done_message=_l("Approved and signed. The team can now submit it in the programme's web form."),
+            on_overview=True,
+        ),
+        Transition(
+            key="decline",
+            label=_l("Decline"),
+            sources=_SENT,
+            target=Status.DECLINED,
+            permission="application.decide",
+            effects=("notify_team",),
+            comment_required=True,
+            done_message=_l("Declined. The team is told why."),
+            on_overview=True,
+        ),
+        Transition(
+            key="reopen",
+            label=_l("Reopen for changes"),
+            sources=_DECIDED,
+            target=Status.CHANGES_REQUESTED,
+            permission="application.decide",
+            effects=("revoke_signature", "notify_team"),
+            comment_required=True,
+            done_message=_l("Reopened: the team can change the application and send it again."),
+            on_overview=True,
+        ),
+        Transition(
+            key="withdraw",
+            label=_l("Withdraw the application"),
+            sources=_NOT_YET_SUBMITTED,
+            target=Status.WITHDRAWN,
+            permission="application.edit",
+            effects=("revoke_signature", "notify_team", "notify_principals"),
+            comment_required=True,
+            done_message=_l("The application is withdrawn."),
+            on_overview=True,
+        ),
+    )
 }
 
 
 def completing(stage: Stage) -> Transition | None:
-    """The transition that completes `stage` (none for the last stage)."""
-    return TRANSITIONS.get(f"complete_{stage.value}")
+    """The transition that completes `stage`: marking it complete, or sending it for the last stage."""
+    return next((t for t in TRANSITIONS.values() if t.stage == stage), None)

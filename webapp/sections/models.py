@@ -1,6 +1,7 @@
 """The content of an application's form: the answers per section, the submission checklist and the
 team's self-assessment. Each is its own row with its own version counter, so saving one never
-touches a row another save also updates (co-writers in different sections never collide)."""
+touches a row another save also updates (co-writers in different sections never collide). Every
+saved version of a section is kept in SectionVersion."""
 
 from __future__ import annotations
 
@@ -65,3 +66,21 @@ class SelfAssessment(VersionedContent, db.Model):
     __table_args__ = (UniqueConstraint("application_id", name="uq_self_assessment_application"),)
 
     application = relationship("Application", back_populates="self_assessment")
+
+
+class SectionVersion(db.Model):
+    """One saved version of a section: what SectionAnswer held once it became `version`. Written in
+    the same savepoint as the save itself and never changed (the history is append-only)."""
+
+    __tablename__ = "section_version"
+    __table_args__ = (UniqueConstraint("application_id", "section_key", "version", name="uq_section_version_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id", ondelete="CASCADE"))
+    section_key: Mapped[str] = mapped_column(String(60))
+    version: Mapped[int]
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    saved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    saved_by: Mapped[User | None] = relationship(User)

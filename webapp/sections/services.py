@@ -1,13 +1,18 @@
 """The application's content: answers per section, checklist and self-assessment (each saved with its
-own version counter), the report of what is left per stage, and reuse of an earlier application.
+own version counter; every saved version of a section is kept), the report of what is left per
+stage, and reuse of an earlier application.
 Every rule comes from the programme definition through webapp.programmes.rules."""
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
+from sqlalchemy import Select
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import flag_modified
 
 from ..applications.models import Application
 from ..auth.models import User
@@ -21,7 +26,7 @@ from ..lifecycle import Stage, requirement
 from ..partners.models import Partner, PartnerStatus
 from ..programmes import registry, rules
 from ..programmes.schema import ActionDefinition, SectionDef
-from .models import ChecklistTicks, SectionAnswer, SelfAssessment
+from .models import ChecklistTicks, SectionAnswer, SectionVersion, SelfAssessment
 
 
 def definition_of(application: Application) -> ActionDefinition | None:
@@ -97,9 +102,22 @@ def report(application: Application) -> Report | None:
 # --- Saving: each piece of content as a whole, only over the version the editor was built from ----
 
 
-def _store(user: User, application: Application, model, row, expected_version: int, data: dict, **identity):
+def _store(
+    user: User,
+    application: Application,
+    model,
+    row,
+    expected_version: int,
+    data: dict,
+    kept=None,
+    always_new: bool = False,
+    **identity,
+):
     """Creates or replaces one content row, refusing with Conflict when someone saved it since the
-    editor loaded `expected_version`. The write runs in a savepoint: a lost race undoes only itself."""
+    editor loaded `expected_version`. The write runs in a savepoint: a lost race undoes only itself.
+    `kept(row)`, if given, builds a row to store beside it in the same savepoint (the history) when
+    the save made a new version: saving the same answers again changes nothing, not even the version,
+    unless `always_new`."""
     if expected_version != version_of(row):
         raise Conflict(row)
     try:
@@ -110,6 +128,12 @@ def _store(user: User, application: Application, model, row, expected_version: i
             else:
                 row.data = data
                 row.updated_by = user
+                if always_new:
+                    flag_modified(row, "data")
+            if kept is not None:
+                db.session.flush()  # the new version number, or the lost race, now
+                if row.version != expected_version:
+                    db.session.add(kept(row))
     except Conflict:
         current = db.session.scalar(db.select(model).filter_by(application_id=application.id, **identity))
         raise Conflict(current) from None
@@ -118,11 +142,21 @@ def _store(user: User, application: Application, model, row, expected_version: i
 
 
 def save_section(
-    user: User, application: Application, section_key: str, data: dict, expected_version: int
+    user: User, application: Application, section_key: str, data: dict, expected_version: int, *, always_new=False
 ) -> SectionAnswer:
     row = answer_rows(application).get(section_key)
     before = _size(row.data) if row else 0
-    row = _store(user, application, SectionAnswer, row, expected_version, data, section_key=section_key)
+    row = _store(
+        user,
+        application,
+        SectionAnswer,
+        row,
+        expected_version,
+        data,
+        kept=_version_row,
+        always_new=always_new,
+        section_key=section_key,
+    )
     audit.record(
         user,
         "section.saved",
@@ -132,6 +166,65 @@ def save_section(
         {"section": section_key, "characters": _size(data)},
     )
     return row
+
+
+def _version_row(row: SectionAnswer) -> SectionVersion:
+    """The history's copy of a section as it was just stored."""
+    return SectionVersion(
+        application_id=row.application_id,
+        section_key=row.section_key,
+        version=row.version,
+        data=copy.deepcopy(row.data),
+        saved_by=row.updated_by,
+        saved_at=row.updated_at,
+    )
+
+
+def versions(application: Application, section_key: str) -> Select:
+    """A section's saved versions, newest first, with their authors."""
+    return (
+        db.select(SectionVersion)
+        .where(SectionVersion.application_id == application.id, SectionVersion.section_key == section_key)
+        .options(selectinload(SectionVersion.saved_by))
+        .order_by(SectionVersion.version.desc())
+    )
+
+
+def history_page(application: Application, section_key: str, page: int, per_page: int = 20):
+    return db.paginate(versions(application, section_key), page=page, per_page=per_page, error_out=False)
+
+
+def version_numbers(application: Application, section_key: str) -> list[int]:
+    """Every saved version's number, newest first (for choosing two to compare)."""
+    return list(
+        db.session.scalars(
+            db.select(SectionVersion.version)
+            .where(SectionVersion.application_id == application.id, SectionVersion.section_key == section_key)
+            .order_by(SectionVersion.version.desc())
+        )
+    )
+
+
+def saved_version(application: Application, section_key: str, number: int | None) -> SectionVersion | None:
+    if number is None:
+        return None
+    return db.session.scalar(
+        db.select(SectionVersion).where(
+            SectionVersion.application_id == application.id,
+            SectionVersion.section_key == section_key,
+            SectionVersion.version == number,
+        )
+    )
+
+
+def restore_version(user: User, application: Application, old: SectionVersion) -> SectionAnswer:
+    """An earlier version's texts as the current answer: always a new version (even when they equal
+    the current ones), saved, audited and refused on a conflict like any other save, so nothing in
+    the history is lost."""
+    current = answer_rows(application).get(old.section_key)
+    return save_section(
+        user, application, old.section_key, copy.deepcopy(old.data), version_of(current), always_new=True
+    )
 
 
 def save_checklist(user: User, application: Application, ticked: set[str], expected_version: int) -> ChecklistTicks:
@@ -148,6 +241,11 @@ def save_scores(user: User, application: Application, points: dict, expected_ver
     row = _store(user, application, SelfAssessment, application.self_assessment, expected_version, points)
     audit.record(user, "self_assessment.saved", application, application.organisation_id, before, points)
     return row
+
+
+def characters(data) -> int:
+    """The characters of every text in a piece of content, counted as the limits count them."""
+    return _size(data)
 
 
 def _size(data) -> int:
@@ -204,11 +302,22 @@ def copy_content(source: Application, target: Application, definition: ActionDef
         if copied is not None:
             copies.append(SectionAnswer(section_key=row.section_key, data=copied))
     target.answers.extend(copies)
-    if not with_partners:
-        return
+    if with_partners:
+        _copy_partners(source, target, copies)
+    start_history(copies)  # the copied texts start the new history
+
+
+def start_history(rows: list[SectionAnswer]) -> None:
+    """Answers written other than through save_section (reuse, demo data) become each section's
+    first version in the history."""
+    db.session.flush()
+    db.session.add_all(_version_row(row) for row in rows)
+
+
+def _copy_partners(source: Application, target: Application, copies: list[SectionAnswer]) -> None:
     mapping = {}
     for partner in source.partners:
-        copy = Partner(
+        twin = Partner(
             name=partner.name,
             country=partner.country,
             city=partner.city,
@@ -219,8 +328,8 @@ def copy_content(source: Application, target: Application, definition: ActionDef
             # A confirmation was for the earlier application: ask again.
             status=PartnerStatus.INTERESTED if partner.status == PartnerStatus.CONFIRMED else partner.status,
         )
-        target.partners.append(copy)
-        mapping[partner.org_key] = copy
+        target.partners.append(twin)
+        mapping[partner.org_key] = twin
     db.session.flush()
     for row in copies:
         items = (row.data or {}).get("items")

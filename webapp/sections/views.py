@@ -1,5 +1,6 @@
-"""The form editor: each stage's page, the section editor (with autosave and conflict pages), the
-checklist, the self-assessment and the copy-ready view."""
+"""The form editor: each stage's page, the section editor (with autosave and conflict pages that
+mark the differences), a section's history (compare two versions, restore one), the checklist,
+the self-assessment and the copy-ready view."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from ..applications.models import Application
 from ..applications.presenters import stage_steps
 from ..core import access
 from ..core.errors import Conflict
-from ..core.forms import ActionForm, submitted_version
+from ..core.forms import ActionForm, counter, submitted_version
 from ..core.i18n import current_language, format_time
 from ..lifecycle import STAGES, Stage
 from ..lifecycle.engine import decide
@@ -67,14 +68,18 @@ def stage(application: Application, stage: str):
         editing=_editing(application),
         completion=completion,
         completion_decision=decide(current_user, application, completion) if completion else None,
+        check=report.problems if completion and completion.review_all else None,
         action_form=ActionForm(),
     )
 
 
-def _section_page(application, definition, section, form, conflict=None, status=200):
+def _section_page(application, definition, section, form, conflict=None, mine=None, status=200):
+    """The editor. On a conflict, `conflict` is the stored side and `mine` what the user sent: the
+    page shows where they differ, with the stored version in the form, so saving again is the merge."""
     orgs = services.participants(application)
     row = services.answer_rows(application).get(section.key)
     report = services.report(application)
+    changes = presenters.compare_answers(section, conflict.data or {}, mine or {}, orgs) if conflict else []
     return render_template(
         "sections/section.html",
         application=application,
@@ -83,7 +88,8 @@ def _section_page(application, definition, section, form, conflict=None, status=
         form=form,
         row=row,
         conflict=conflict,
-        conflict_form=section_forms.form_data(section, conflict.data, orgs) if conflict else None,
+        conflict_changes=[c for c in changes if c.changed],
+        unsaved=status != 200,
         section_report=report.sections[section.key],
         items=rules.repeat_items(section, row.data if row else {}, orgs) if section.repeat else [],
         next_section=_neighbour(definition, section, +1),
@@ -146,12 +152,19 @@ def save_section(application: Application, key: str):
         saved = services.save_section(current_user, application, key, data, _version(form))
     except Conflict as exc:
         if _wants_json():
+            # The editor must not take this version over silently: it stops and offers the conflict page.
             return jsonify(
-                status="conflict", message=_("Someone else saved this section. Reload to compare before you go on.")
+                status="conflict",
+                version=services.version_of(exc.current),
+                message=_(
+                    "Someone else saved this section meanwhile, so it was not saved. Save with the button to "
+                    "compare the two texts; nothing is lost."
+                ),
+                compare=_("Compare the texts"),
             ), 409
         form.version.data = services.version_of(exc.current)
         return _section_page(
-            application, definition, section_def, form, conflict=exc.current or _NeverSaved(), status=409
+            application, definition, section_def, form, conflict=exc.current or _NeverSaved(), mine=data, status=409
         )
     if _wants_json():
         return jsonify(
@@ -166,6 +179,88 @@ def save_section(application: Application, key: str):
     return redirect(
         url_for("sections.section", application_id=application.id, key=key) + (f"#{anchor}" if anchor else "")
     )
+
+
+# --- A section's history: every saved version, two of them compared, an earlier one restored ------
+
+
+def _history_section(application: Application, key: str):
+    return _definition(application).section(key) or abort(404)
+
+
+@bp.get("/sections/<key>/history")
+@access.guard("application.view", Application, "application_id")
+def history(application: Application, key: str):
+    section_def = _history_section(application, key)
+    return render_template(
+        "sections/history.html",
+        application=application,
+        section=section_def,
+        page=services.history_page(application, key, counter(request.args.get("page")) or 1),
+        numbers=services.version_numbers(application, key),
+        current=services.answer_rows(application).get(key),
+        characters=services.characters,
+        editing=_editing(application),
+        action_form=ActionForm(),
+    )
+
+
+@bp.get("/sections/<key>/history/compare")
+@access.guard("application.view", Application, "application_id")
+def compare_versions(application: Application, key: str):
+    """Two saved versions, field by field. Without `a` and `b`, the last change; a value that names
+    no saved version (not a number, "²", a version never saved) says so beside the picker."""
+    section_def = _history_section(application, key)
+    numbers = services.version_numbers(application, key)
+    asked = "a" in request.args or "b" in request.args
+    if asked:
+        chosen = (counter(request.args.get("a")), counter(request.args.get("b")))
+    else:
+        chosen = (numbers[1], numbers[0]) if len(numbers) >= 2 else (None, None)
+    first, second = (services.saved_version(application, key, n) for n in chosen)
+    message = ""
+    if first is None or second is None:
+        if asked:
+            message = _("Choose two saved versions of this section to compare.")
+        else:
+            message = _("There is nothing to compare yet: this section has fewer than two saved versions.")
+    changes = []
+    if not message:
+        changes = presenters.compare_answers(section_def, first.data, second.data, services.participants(application))
+    return render_template(
+        "sections/history_compare.html",
+        application=application,
+        section=section_def,
+        numbers=numbers,
+        first=first,
+        second=second,
+        chosen=chosen,
+        message=message,
+        changes=changes,
+        current=services.answer_rows(application).get(key),
+        editing=_editing(application),
+        action_form=ActionForm(),
+    ), 422 if message and asked else 200
+
+
+@bp.post("/sections/<key>/history/<int:n>/restore")
+@access.guard("application.edit_content", Application, "application_id", lock="share")
+def restore_version(application: Application, key: str, n: int):
+    _history_section(application, key)
+    back = url_for("sections.history", application_id=application.id, key=key)
+    if not ActionForm().validate_on_submit():
+        return redirect(back)
+    old = services.saved_version(application, key, n)
+    if old is None:
+        flash(_("There is no version %(number)d of this section.", number=n), "warning")
+        return redirect(back)
+    try:
+        saved = services.restore_version(current_user, application, old)
+    except Conflict:
+        flash(_("Someone else saved this section at the same moment, so nothing was restored. Try again."), "warning")
+        return redirect(back)
+    flash(_("Version %(old)d is restored as version %(new)d.", old=n, new=saved.version), "success")
+    return redirect(url_for("sections.section", application_id=application.id, key=key))
 
 
 def _version(form) -> int:

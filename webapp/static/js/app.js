@@ -52,8 +52,26 @@
   }
 
   // Autosave: sends the section a few seconds after typing stops; the page is never reloaded,
-  // so the cursor stays where it is. A conflict or a refusal stops autosaving and says why.
+  // so the cursor stays where it is. A conflict or a refusal stops autosaving and says why: on a
+  // conflict it never takes the stored version over (that would overwrite it), it offers the
+  // conflict page instead, which a normal save with the button shows. While edits are not saved
+  // yet (pending, failed, refused, or sent back on a conflict or refusal page), leaving the page
+  // asks first.
   function setUpAutosave(form) {
+    if (form.getAttribute("data-editing") !== "on") { return; }
+    var edits = 0, saved = form.getAttribute("data-unsaved") === "1" ? -1 : 0, warning = false;
+    function warn(event) { event.preventDefault(); event.returnValue = ""; return ""; }
+    function guard() {
+      var unsaved = edits !== saved;
+      if (unsaved !== warning) {
+        warning = unsaved;
+        if (unsaved) { window.addEventListener("beforeunload", warn); } else { window.removeEventListener("beforeunload", warn); }
+      }
+    }
+    guard();
+    form.addEventListener("input", function () { edits += 1; guard(); });
+    form.addEventListener("submit", function () { saved = edits; guard(); });  // the button saves: leaving is the point
+    // Not on the conflict page: there, saving is the merge, and the user decides when it is done.
     if (form.getAttribute("data-autosave") !== "on" || !window.fetch || !window.FormData) { return; }
     // form.action would name the buttons called "action": read the attribute instead.
     var status = form.querySelector(".autosave-status");
@@ -62,22 +80,43 @@
     var labels = document.documentElement.lang === "sv"
       ? { saving: "Sparar …", failed: "Inte sparat: kontrollera fälten och spara med knappen.", offline: "Inte sparat: ingen kontakt. Dina ändringar finns kvar här." }
       : { saving: "Saving …", failed: "Not saved: check the fields and save with the button.", offline: "Not saved: no connection. Your changes are still here." };
+    function showConflict(body) {
+      status.textContent = body.message + " ";
+      if (!body.compare) { return; }
+      var compare = document.createElement("button");
+      compare.type = "button";
+      compare.className = "link-button";
+      compare.textContent = body.compare;
+      compare.addEventListener("click", function () {
+        var button = form.querySelector("button[name=action][value=save]");
+        if (form.requestSubmit) { form.requestSubmit(button); } else { button.click(); }
+      });
+      status.appendChild(compare);
+    }
     function send() {
       if (stopped) { return; }
       if (sending) { again = true; return; }
       sending = true;
       status.textContent = labels.saving;
+      var sent = edits;
       var data = new FormData(form);
       data.set("action", "save");
       fetch(form.getAttribute("action"), { method: "POST", body: data, headers: { "X-Autosave": "1", "Accept": "application/json" }, credentials: "same-origin" })
         .then(function (response) { return response.json().then(function (body) { return { code: response.status, body: body }; }); })
         .then(function (result) {
+          if (stopped) { return; }
           if (result.code === 200) {
             version.value = result.body.version;
             status.textContent = result.body.message;
-          } else if (result.code === 409 || result.body.status === "refused") {
-            // someone saved meanwhile, or the application was locked (sent to the principal):
-            // stop, keep the text in the form, and say why
+            saved = sent;
+            guard();
+          } else if (result.code === 409) {
+            // someone saved meanwhile: keep the form's version (the one these edits were made on),
+            // stop, and offer the page that shows both texts
+            stopped = true;
+            showConflict(result.body);
+          } else if (result.body.status === "refused") {
+            // the application was locked (sent to the principal): stop, keep the text, say why
             stopped = true;
             status.textContent = result.body.message;
           } else {

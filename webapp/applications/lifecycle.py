@@ -1,0 +1,119 @@
+"""What the lifecycle's transitions require and cause for an application: nothing left before it
+is sent, the principal's signature, and mail to the people concerned (through the outbox, after the
+commit, each in their own language)."""
+
+from __future__ import annotations
+
+from flask import render_template
+from flask_babel import force_locale, gettext, ngettext
+from flask_babel import lazy_gettext as _l
+
+from ..auth.models import Membership, Role, User
+from ..auth.services import public_link
+from ..core import mail
+from ..core.access import Decision
+from ..core.models import utcnow
+from ..extensions import db
+from ..lifecycle import STATES, Status, effect, requirement
+from ..sections import services as sections
+from .models import Application, Signature
+
+DECLARATION = _l(
+    "I, %(name)s, sign as the legal representative of %(school)s. I confirm that the information in "
+    "this application is correct and complete, and that the school will carry out the project as described "
+    "if it is granted (declaration on honour)."
+)
+
+
+def declaration_text(user: User, application: Application) -> str:
+    return str(DECLARATION) % {"name": user.name, "school": application.school.name}
+
+
+@requirement("nothing_left")
+def nothing_left(application: Application, transition) -> Decision:
+    """Sent only when every stage's rules hold: the check the page lists item by item."""
+    report = sections.report(application)
+    if report is None:
+        return Decision.deny(_l("The programme of this application is not known."))
+    left = len(report.problems)
+    if left:
+        return Decision.deny(
+            ngettext(
+                "%(num)d thing is left before the application can be sent.",
+                "%(num)d things are left before the application can be sent.",
+                left,
+            )
+        )
+    return Decision.allow()
+
+
+@effect("record_signature")
+def record_signature(user: User, application: Application, transition, comment: str) -> None:
+    application.signatures.append(
+        Signature(
+            signed_by=user,
+            signatory_name=user.name,
+            school_name=application.school.name,
+            declaration=declaration_text(user, application),
+        )
+    )
+
+
+@effect("revoke_signature")
+def revoke_signature(user: User, application: Application, transition, comment: str) -> None:
+    """A reopened or withdrawn application is no longer what the principal signed."""
+    for signature in application.signatures:
+        if signature.revoked_at is None:
+            signature.revoked_at = utcnow()
+
+
+def current_signature(application: Application) -> Signature | None:
+    return next((s for s in reversed(application.signatures) if s.revoked_at is None), None)
+
+
+def principals_of(application: Application) -> list[User]:
+    query = (
+        db.select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.school_id == application.school_id, Membership.role == Role.PRINCIPAL, User.active)
+        .order_by(User.id)
+        .distinct()
+    )
+    return list(db.session.scalars(query))
+
+
+def _team_of(application: Application) -> list[User]:
+    people = {u.id: u for u in [application.owner, *application.team] if u.active}
+    return [people[k] for k in sorted(people)]
+
+
+def _notify(recipients: list[User], actor: User, application: Application, comment: str) -> None:
+    link = public_link("applications.show", application_id=application.id)
+    state = STATES[Status(application.status)]
+    for person in recipients:
+        if person.id == actor.id:
+            continue  # the one who acted knows
+        with force_locale(person.language):
+            mail.send(
+                person.email,
+                gettext("%(title)s: %(state)s", title=application.title, state=str(state.label)),
+                render_template(
+                    "applications/mail_transition.txt",
+                    person=person,
+                    actor=actor,
+                    application=application,
+                    state=state,
+                    comment=comment,
+                    link=link,
+                ),
+            )
+
+
+@effect("notify_principals")
+def notify_principals(user: User, application: Application, transition, comment: str) -> None:
+    _notify(principals_of(application), user, application, comment)
+
+
+@effect("notify_team")
+def notify_team(user: User, application: Application, transition, comment: str) -> None:
+    _notify(_team_of(application), user, application, comment)
