@@ -54,6 +54,7 @@ def _build(config: dict | None) -> Flask:
     registry.init_app(app)
 
     from . import models  # noqa: F401  (registers every table with SQLAlchemy)
+    from .activity.views import bp as activity_bp
     from .admin import access as _admin_access  # noqa: F401  (registers its permissions)
     from .admin.views import bp as admin_bp
     from .applications import access as _application_access  # noqa: F401
@@ -68,7 +69,17 @@ def _build(config: dict | None) -> Flask:
     from .sections.views import bp as sections_bp
 
     web.init_app(app)
-    for blueprint in (auth_bp, home_bp, applications_bp, sections_bp, chooser_bp, partners_bp, pdf_bp, admin_bp):
+    for blueprint in (
+        auth_bp,
+        home_bp,
+        applications_bp,
+        sections_bp,
+        chooser_bp,
+        partners_bp,
+        pdf_bp,
+        admin_bp,
+        activity_bp,
+    ):
         app.register_blueprint(blueprint)
     engine.check_names()
 

@@ -1,6 +1,6 @@
 """Imports every model so that SQLAlchemy (and Alembic) see the whole schema."""
 
-from .applications.models import Application, Signature, application_team  # noqa: F401
+from .applications.models import Application, Outcome, Signature, Submission, application_team  # noqa: F401
 from .auth.models import Membership, User  # noqa: F401
 from .core.audit import AuditEvent  # noqa: F401
 from .core.outbox import OutboxMessage  # noqa: F401

@@ -131,12 +131,24 @@ def test_a_lost_race_sends_no_mail(login, team, db, outbox, monkeypatch):
     application, owner, _co_writer, _principal = team
     notify = engine._EFFECTS["notify_principals"]
 
-    def concurrent_writer_then_notify(user, app_, transition, comment):
+    def concurrent_writer_then_notify(user, app_, transition, step):
         with db.session.no_autoflush:  # the other writer's change lands before this step's own write
             db.session.execute(text("UPDATE application SET version = version + 1 WHERE id = :id"), {"id": app_.id})
-            notify(user, app_, transition, comment)
+            notify(user, app_, transition, step)
 
     monkeypatch.setitem(engine._EFFECTS, "notify_principals", concurrent_writer_then_notify)
     response = _take(login(owner), application, "send_to_principal")
     assert response.status_code == 302
     assert _status(db, application) == Status.DRAFT and outbox == []
+
+
+def test_status_mail_respects_each_persons_choice(login, team, db, outbox):
+    from webapp.auth import services as accounts
+
+    application, owner, co_writer, principal = team
+    accounts.set_mail_preferences(co_writer, wanted=set())
+    db.session.commit()
+    _take(login(owner), application, "send_to_principal")
+    outbox.clear()
+    _take(login(principal), application, "request_changes", comment="Kortare sammanfattning.")
+    assert [m["To"] for m in outbox] == [owner.email]  # the co-writer turned status mail off

@@ -72,6 +72,7 @@ RULES = {
     "admin.remove_role": ADMIN_ONLY,
     "admin.resend_invitation": ADMIN_ONLY,
     "admin.audit_log": ADMIN_ONLY,
+    "activity.index": Rule(frozenset({"principal", "coordinator", "admin"})),
 }
 
 

@@ -10,6 +10,7 @@ from webapp.auth.models import Role
 from webapp.lifecycle import Stage, Status
 
 FEATURES = {
+    "activity",
     "admin",
     "applications",
     "auth",

@@ -28,6 +28,7 @@ FLAGS = {
     Status.CLOSED: (False, False, True, False, True, False),
     Status.WITHDRAWN: (False, False, False, False, True, False),
     Status.DECLINED: (False, False, False, False, True, False),
+    Status.RESERVE_LIST: (False, False, True, True, True, False),
 }
 
 
@@ -180,6 +181,12 @@ WHO_AND_WHEN = {
         {Status.DRAFT, Status.CHANGES_REQUESTED, Status.AWAITING_APPROVAL, Status.APPROVED},
         {"owner", "co_writer", "principal"},
     ),
+    "register_submission": ({Status.APPROVED}, {"owner", "co_writer", "principal"}),
+    "record_grant": ({Status.SUBMITTED, Status.RESERVE_LIST}, {"owner", "co_writer", "principal", "coordinator"}),
+    "record_reserve_list": ({Status.SUBMITTED}, {"owner", "co_writer", "principal", "coordinator"}),
+    "record_rejection": ({Status.SUBMITTED, Status.RESERVE_LIST}, {"owner", "co_writer", "principal", "coordinator"}),
+    "start_project": ({Status.GRANTED}, {"owner", "co_writer", "principal"}),
+    "close_project": ({Status.REPORTING}, {"owner", "co_writer", "principal"}),
 }
 
 

@@ -54,6 +54,14 @@ def _decide(user, application: Application) -> Decision:
     return Decision.deny(_l("Only the school's principal decides on its applications."))
 
 
+@permission("application.record_outcome")
+def _record_outcome(user, application: Application) -> Decision:
+    """The national agency's decision is recorded by the writers, the principal or a coordinator."""
+    if can("application.edit", application, user) or user.roles_in(application.school.organisation_id) & {C}:
+        return Decision.allow()
+    return Decision.deny(_l("The team, the principal or a coordinator records the national agency's decision."))
+
+
 @permission("application.create")
 def _create(user, school: School | None) -> Decision:
     """Teachers and principals start applications, at their own schools."""

@@ -4,19 +4,21 @@ commit, each in their own language)."""
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from flask import render_template
 from flask_babel import force_locale, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 
 from ..auth.models import Membership, Role, User
-from ..auth.services import public_link
+from ..auth.services import public_link, wants_mail
 from ..core import mail
 from ..core.access import Decision
 from ..core.models import utcnow
 from ..extensions import db
 from ..lifecycle import STATES, Status, effect, requirement
 from ..sections import services as sections
-from .models import Application, Signature
+from .models import Application, Outcome, Signature, Submission
 
 DECLARATION = _l(
     "I, %(name)s, sign as the legal representative of %(school)s. I confirm that the information in "
@@ -48,7 +50,7 @@ def nothing_left(application: Application, transition) -> Decision:
 
 
 @effect("record_signature")
-def record_signature(user: User, application: Application, transition, comment: str) -> None:
+def record_signature(user: User, application: Application, transition, step) -> None:
     application.signatures.append(
         Signature(
             signed_by=user,
@@ -60,7 +62,7 @@ def record_signature(user: User, application: Application, transition, comment: 
 
 
 @effect("revoke_signature")
-def revoke_signature(user: User, application: Application, transition, comment: str) -> None:
+def revoke_signature(user: User, application: Application, transition, step) -> None:
     """A reopened or withdrawn application is no longer what the principal signed."""
     for signature in application.signatures:
         if signature.revoked_at is None:
@@ -91,8 +93,8 @@ def _notify(recipients: list[User], actor: User, application: Application, comme
     link = public_link("applications.show", application_id=application.id)
     state = STATES[Status(application.status)]
     for person in recipients:
-        if person.id == actor.id:
-            continue  # the one who acted knows
+        if person.id == actor.id or not wants_mail(person, "status"):
+            continue  # the one who acted knows; others may have turned status mail off
         with force_locale(person.language):
             mail.send(
                 person.email,
@@ -110,10 +112,47 @@ def _notify(recipients: list[User], actor: User, application: Application, comme
 
 
 @effect("notify_principals")
-def notify_principals(user: User, application: Application, transition, comment: str) -> None:
-    _notify(principals_of(application), user, application, comment)
+def notify_principals(user: User, application: Application, transition, step) -> None:
+    _notify(principals_of(application), user, application, step.comment)
 
 
 @effect("notify_team")
-def notify_team(user: User, application: Application, transition, comment: str) -> None:
-    _notify(_team_of(application), user, application, comment)
+def notify_team(user: User, application: Application, transition, step) -> None:
+    _notify(_team_of(application), user, application, step.comment)
+
+
+@effect("store_submission")
+def store_submission(user: User, application: Application, transition, step) -> None:
+    """The reference and time of the submission; late when it went in after the call's deadline."""
+    submitted_at = step.details["submitted_at"].astimezone(UTC)
+    application.submission = Submission(
+        reference=step.details["reference"],
+        submitted_at=submitted_at,
+        late=bool(application.deadline and submitted_at > application.deadline),
+        recorded_by_id=user.id,
+    )
+
+
+@effect("store_outcome")
+def store_outcome(user: User, application: Application, transition, step) -> None:
+    """Granted (amount, project number, period) or not (the evaluators' score and feedback)."""
+    details = step.details
+    outcome = application.outcome or Outcome()
+    outcome.granted = transition.target == Status.GRANTED
+    outcome.recorded_by_id = user.id
+    if outcome.granted:
+        outcome.amount_eur = details["amount_eur"]
+        outcome.project_number = details.get("project_number") or ""
+        outcome.project_start, outcome.project_end = details["project_start"], details["project_end"]
+    else:
+        outcome.score, outcome.feedback = details.get("score"), details.get("feedback") or ""
+    application.outcome = outcome
+
+
+@effect("store_final_report")
+def store_final_report(user: User, application: Application, transition, step) -> None:
+    outcome = application.outcome or Outcome(granted=True)
+    outcome.final_summary = step.details["summary"]
+    outcome.public = bool(step.details.get("public"))
+    outcome.recorded_by_id = user.id
+    application.outcome = outcome

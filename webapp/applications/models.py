@@ -3,10 +3,10 @@ the lifecycle (webapp/lifecycle). Its content lives in webapp/sections, its part
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Column, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import Column, Date, ForeignKey, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.models import User
@@ -62,6 +62,8 @@ class Application(TimestampMixin, db.Model):
     partners: Mapped[list[Partner]] = relationship(
         back_populates="application", order_by="Partner.id", cascade="all, delete-orphan", passive_deletes=True
     )
+    submission: Mapped[Submission | None] = relationship(cascade="all, delete-orphan", passive_deletes=True)
+    outcome: Mapped[Outcome | None] = relationship(cascade="all, delete-orphan", passive_deletes=True)
     signatures: Mapped[list[Signature]] = relationship(
         order_by="Signature.id", cascade="all, delete-orphan", passive_deletes=True
     )
@@ -92,3 +94,34 @@ class Signature(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     signed_by: Mapped[User | None] = relationship()
+
+
+class Submission(db.Model):
+    """The application as submitted to the national agency: its reference in the programme's own
+    system, when it went in, and whether that was after the deadline."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id", ondelete="CASCADE"), unique=True)
+    reference: Mapped[str] = mapped_column(String(60))
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    late: Mapped[bool] = mapped_column(default=False)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Outcome(db.Model):
+    """The national agency's decision, and later the project's final report."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id", ondelete="CASCADE"), unique=True)
+    granted: Mapped[bool] = mapped_column(default=False)
+    amount_eur: Mapped[int | None]
+    project_number: Mapped[str] = mapped_column(String(40), default="")
+    project_start: Mapped[date | None] = mapped_column(Date)
+    project_end: Mapped[date | None] = mapped_column(Date)
+    score: Mapped[int | None]  # the evaluators' points, out of 100
+    feedback: Mapped[str] = mapped_column(Text, default="")
+    final_summary: Mapped[str] = mapped_column(Text, default="")  # public once the project is closed
+    public: Mapped[bool] = mapped_column(default=False)  # may appear on the organisation's portfolio
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

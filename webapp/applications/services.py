@@ -114,6 +114,6 @@ def update(
 
 
 @effect("advance_stage")
-def advance_stage(user, application: Application, transition, comment: str) -> None:
+def advance_stage(user, application: Application, transition, step) -> None:
     """Completing a stage moves the application to the next one."""
     application.stage = following(transition.stage) or transition.stage

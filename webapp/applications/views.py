@@ -3,7 +3,7 @@ and taking a lifecycle transition (completing a stage today; sending, approving 
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,14 +12,15 @@ from ..core.errors import Conflict, NotAllowed
 from ..core.forms import ActionForm
 from ..core.web import BACK_PAGES, safe_next
 from ..extensions import db
-from ..lifecycle import STAGES, STATES, Stage, Status, perform
-from ..lifecycle.engine import COMMENT_LIMIT
+from ..lifecycle import STAGES, STATES, TRANSITIONS, Stage, Status, perform
+from ..lifecycle.engine import COMMENT_LIMIT, decide
 from ..programmes import registry
 from ..sections import services as sections
 from . import presenters, queries, services
 from .forms import ApplicationForm, EditApplicationForm
 from .lifecycle import current_signature, declaration_text
 from .models import Application
+from .step_forms import details_of, form_for
 
 bp = Blueprint("applications", __name__, url_prefix="/applications")
 bp.add_app_template_global(presenters.state_of, "state_of")
@@ -152,12 +153,25 @@ def edit(application: Application):
     return render_template("applications/edit.html", form=form, application=application, conflict=conflict), status
 
 
-@bp.post("/<int:application_id>/transitions/<transition_key>")
+@bp.route("/<int:application_id>/transitions/<transition_key>", methods=["GET", "POST"])
 @access.guard("application.view", Application, "application_id", lock="update")
 def transition(application: Application, transition_key: str):
-    """Takes one lifecycle transition; the engine checks state, permission and requirements."""
-    back = safe_next(request.form.get("next"), url_for("applications.show", application_id=application.id))
-    if not ActionForm().validate_on_submit():
+    """Takes one lifecycle step; the engine checks state, permission and requirements. A step with a
+    form of its own (registering the submission, the outcome, the final report) has a page for it."""
+    overview = url_for("applications.show", application_id=application.id)
+    back = safe_next(request.form.get("next"), overview)
+    step = TRANSITIONS.get(transition_key) or abort(404)
+    form = form_for(step, application) if step.form else None
+    if request.method == "GET":
+        if form is None:
+            return redirect(overview)
+        decision = decide(current_user, application, step)
+        if not decision:
+            raise NotAllowed(decision)
+        return render_template("applications/step.html", application=application, step=step, form=form)
+    if form is not None and not form.validate_on_submit():
+        return render_template("applications/step.html", application=application, step=step, form=form), 422
+    if form is None and not ActionForm().validate_on_submit():
         return redirect(back)
     try:
         done = perform(
@@ -166,6 +180,7 @@ def transition(application: Application, transition_key: str):
             transition_key,
             request.form.get("comment", ""),
             declared=request.form.get("declaration") == "yes",
+            details=details_of(form) if form is not None else None,
         )
     except NotAllowed as refusal:
         if refusal.status == 404:
@@ -178,4 +193,4 @@ def transition(application: Application, transition_key: str):
     flash(str(done.done_message or _("Done.")), "success")
     if done.stage is not None and done.target is None:  # a completed stage: on to the stage it now stands in
         return redirect(url_for("sections.stage", application_id=application.id, stage=application.stage))
-    return redirect(back)
+    return redirect(overview if form is not None else back)

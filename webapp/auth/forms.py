@@ -1,10 +1,10 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 from wtforms.widgets import PasswordInput
 
-from ..core.forms import LANGUAGE_CHOICES, BaseForm, options
-from .services import PASSWORD_MIN_LENGTH
+from ..core.forms import LANGUAGE_CHOICES, BaseForm, CheckboxListField, options
+from .services import MAIL_KINDS, PASSWORD_MIN_LENGTH
 
 
 class SignInForm(BaseForm):
@@ -63,3 +63,17 @@ class AccountPasswordForm(BaseForm):
 class ProfileForm(BaseForm):
     name = StringField(_l("Name"), validators=[DataRequired(_l("Enter your name.")), Length(max=200)])
     language = SelectField(_l("Language"), choices=options(LANGUAGE_CHOICES))
+
+
+class MailPreferencesForm(BaseForm):
+    """The optional mail the user wants, one tick per kind (services.MAIL_KINDS). A kind that is not
+    offered is not an error: services.set_mail_preferences ignores it."""
+
+    wanted = CheckboxListField(
+        _l("Send me mail about"),
+        choices=options((kind.key, kind.label) for kind in MAIL_KINDS.values()),
+        validate_choice=False,
+        description=_l("Mail about your account, such as a link to choose a new password, always comes."),
+    )
+    # Posted with every submit, so that unticking every box still reads as this form (nothing else is).
+    sent = HiddenField(default="1")

@@ -5,7 +5,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.models import TimestampMixin, UTCDateTime
@@ -39,6 +39,9 @@ class User(UserMixin, TimestampMixin, db.Model):
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Part of every session and remember-me cookie (see get_id): a new one signs out every device.
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
+    # The kinds of optional mail (auth.services.MAIL_KINDS) the user turned off on the account page;
+    # ask auth.services.wants_mail. Mail about the account itself is never optional.
+    mail_off: Mapped[list[str]] = mapped_column(JSON, default=list)
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"

@@ -1,12 +1,17 @@
 """Accounts: password hashing (argon2), sign-in checks, the session token that signs out every
-device, and the emailed reset/invitation tokens and links (always built from PUBLIC_URL)."""
+device, the emailed reset/invitation tokens and links (always built from PUBLIC_URL), and which
+optional mail each user wants."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, has_request_context, render_template, url_for
 from flask_babel import force_locale, gettext
+from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from ..core import audit, mail
@@ -165,4 +170,61 @@ def update_profile(user: User, name: str, language: str) -> None:
         min(user.organisation_ids, default=None),
         before,
         audit.snapshot(user, ("name", "language")),
+    )
+
+
+# --- Mail preferences -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MailKind:
+    key: str
+    label: str
+    hint: str
+
+
+#: The kinds of mail a user may turn off on the account page. Mail about the account itself (a link to
+#: choose a password, an invitation, "your password was changed") is never optional and has no kind.
+#: A new kind is one more entry here: users store the kinds they turned off (User.mail_off).
+MAIL_KINDS: dict[str, MailKind] = {
+    kind.key: kind
+    for kind in (
+        MailKind(
+            "status",
+            _l("Status of my applications"),
+            _l(
+                "When an application you write or decide on moves on: sent to the principal, changes asked "
+                "for, approved, declined, reopened or withdrawn."
+            ),
+        ),
+    )
+}
+
+
+def wants_mail(user: User, kind: str) -> bool:
+    """Whether `user` gets mail of `kind` (a key of MAIL_KINDS); a kind nobody declared is a mistake
+    in the caller, not a preference, so it raises instead of guessing."""
+    if kind not in MAIL_KINDS:
+        raise ValueError(f"unknown kind of mail: {kind!r}")
+    return kind not in (user.mail_off or ())
+
+
+def wanted_mail(user: User) -> list[str]:
+    """The kinds of optional mail the user gets, in MAIL_KINDS order (the account page's ticks)."""
+    return [key for key in MAIL_KINDS if wants_mail(user, key)]
+
+
+def set_mail_preferences(user: User, wanted: Iterable[str]) -> None:
+    """Keeps the kinds in `wanted` on and turns every other kind off; anything that is not a kind
+    (a hand-made form) is ignored."""
+    wanted = set(wanted or ())
+    before = {"mail_off": sorted(user.mail_off or ())}
+    user.mail_off = [key for key in MAIL_KINDS if key not in wanted]
+    audit.record(
+        user,
+        "mail_preferences.updated",
+        user,
+        min(user.organisation_ids, default=None),
+        before,
+        {"mail_off": sorted(user.mail_off)},
     )

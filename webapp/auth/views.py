@@ -24,7 +24,14 @@ from ..core.forms import ActionForm
 from ..core.web import safe_next
 from ..extensions import db, limiter, login_manager
 from . import services
-from .forms import AccountPasswordForm, ChoosePasswordForm, ProfileForm, ResetRequestForm, SignInForm
+from .forms import (
+    AccountPasswordForm,
+    ChoosePasswordForm,
+    MailPreferencesForm,
+    ProfileForm,
+    ResetRequestForm,
+    SignInForm,
+)
 from .models import User
 
 bp = Blueprint("auth", __name__)
@@ -191,11 +198,23 @@ def _not_a_password_change() -> bool:
 )
 @access.signed_in
 def account():
-    form = ProfileForm(obj=current_user)
+    user = current_user._get_current_object()  # the User itself: the audit trail names its type
+    form = ProfileForm(obj=user)
     password_form = AccountPasswordForm(prefix="pw")
-    if request.method == "POST" and "pw-password" in request.form:
+    mail_posted = request.method == "POST" and "mail-sent" in request.form
+    mail_form = MailPreferencesForm(
+        prefix="mail",
+        data={"wanted": services.wanted_mail(user)},
+        **({} if mail_posted else {"formdata": None}),
+    )
+    if mail_posted:
+        if mail_form.validate_on_submit():
+            services.set_mail_preferences(user, mail_form.wanted.data)
+            flash(_("Your mail settings are saved."), "success")
+            return redirect(url_for("auth.account"))
+        form = ProfileForm(formdata=None, obj=user)
+    elif request.method == "POST" and "pw-password" in request.form:
         if password_form.validate_on_submit():
-            user = current_user._get_current_object()
             if services.password_is(user, password_form.current_password.data):
                 remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
                 services.choose_password(user, password_form.password.data, "user.password_changed")
@@ -204,16 +223,21 @@ def account():
                 return redirect(url_for("auth.account"))
             g.wrong_password = True
             password_form.current_password.errors.append(AccountPasswordForm.WRONG_CURRENT)
-        form = ProfileForm(formdata=None, obj=current_user)
+        form = ProfileForm(formdata=None, obj=user)
     elif form.validate_on_submit():
-        services.update_profile(current_user, form.name.data, form.language.data)
+        services.update_profile(user, form.name.data, form.language.data)
         session["language"] = form.language.data
         flash(_("Your details are saved."), "success")
         return redirect(url_for("auth.account"))
-    status = 422 if form.errors or password_form.errors else 200
+    status = 422 if form.errors or password_form.errors or mail_form.errors else 200
     response = make_response(
         render_template(
-            "auth/account.html", form=form, password_form=password_form, sign_out_form=ActionForm(formdata=None)
+            "auth/account.html",
+            form=form,
+            password_form=password_form,
+            mail_form=mail_form,
+            mail_kinds=services.MAIL_KINDS,
+            sign_out_form=ActionForm(formdata=None),
         ),
         status,
     )

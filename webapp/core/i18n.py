@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
+from babel.numbers import format_currency as babel_format_currency
 from babel.numbers import format_decimal as babel_format_decimal
 from flask import current_app, has_request_context, session
 from flask_babel import get_locale
@@ -43,6 +45,15 @@ def format_moment(moment: datetime | None, zone: ZoneInfo = STOCKHOLM) -> str:
 def format_number(number) -> str:
     """1234 as "1 234" in Swedish and "1,234" in English."""
     return babel_format_decimal(number or 0, locale=current_language())
+
+
+def format_euro(amount) -> str:
+    """30000 as "30 000 €" in Swedish and "€30,000" in English."""
+    if amount is None:
+        return ""
+    locale = Locale.parse(current_language())
+    whole_euros = locale.currency_formats["standard"].pattern.replace(".00", "")  # the language's pattern
+    return babel_format_currency(amount, "EUR", format=whole_euros, locale=locale, currency_digits=False)
 
 
 def format_time(moment: datetime | None) -> str:

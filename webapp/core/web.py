@@ -52,6 +52,7 @@ _NAV_BY_BLUEPRINT = {
     "partners": "applications",
     "chooser": "applications",
     "pdf": "applications",
+    "activity": "applications",
     "admin": "administration",
 }
 
@@ -178,3 +179,4 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(i18n.format_day, "day")
     app.add_template_global(i18n.days_until, "days_until")
     app.add_template_filter(i18n.format_number, "thousands")
+    app.add_template_filter(i18n.format_euro, "euro")

@@ -19,7 +19,7 @@ COMMENT_LIMIT = 2000
 
 #: name -> function(application, transition) -> Decision
 _REQUIREMENTS: dict[str, Callable] = {}
-#: name -> function(user, application, transition, comment) -> None
+#: name -> function(user, application, transition, step: Step) -> None
 _EFFECTS: dict[str, Callable] = {}
 
 
@@ -39,7 +39,7 @@ def requirement(name: str):
 
 
 def effect(name: str):
-    """Registers the effect `name` that transitions may have: (user, application, transition, comment)."""
+    """Registers the effect `name` that transitions may have: (user, application, transition, step)."""
     return _registrar(_EFFECTS, "effect", name)
 
 
@@ -55,6 +55,15 @@ def _in_its_stage(application, transition) -> access.Decision:
             _l("Complete the stage %(stage)s first.", stage=STAGES[Stage(application.stage)].label)
         )
     return access.Decision.allow()
+
+
+@dataclass(frozen=True)
+class Step:
+    """What the user gave with a transition: the reason, the ticked declaration, a form's values."""
+
+    comment: str = ""
+    declared: bool = False
+    details: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -89,7 +98,7 @@ def available(user, application) -> list[Option]:
     ]
 
 
-def perform(user, application, key: str, comment: str = "", declared: bool = False) -> Transition:
+def perform(user, application, key: str, comment: str = "", declared: bool = False, details: dict | None = None):
     transition = TRANSITIONS.get(key)
     if transition is None:
         raise NotAllowed(access.Decision.deny(_l("There is no such step.")), status=404)
@@ -103,12 +112,15 @@ def perform(user, application, key: str, comment: str = "", declared: bool = Fal
         raise NotAllowed(access.Decision.deny(_l("Keep the reason under %(max)d characters.", max=COMMENT_LIMIT)), 422)
     if transition.declaration and not declared:
         raise NotAllowed(access.Decision.deny(_l("Tick the declaration on honour to sign.")), status=422)
+    if transition.form and details is None:
+        raise NotAllowed(access.Decision.deny(_l("Fill in the form of this step.")), status=422)
+    step = Step(comment, declared, details)
     before = {"status": application.status, "stage": application.stage}
     with versioned_write(application):  # someone else changing the record meanwhile: Conflict, not a 500
         if transition.target is not None:
             application.status = transition.target
         for name in transition.effects:
-            _EFFECTS[name](user, application, transition, comment)
+            _EFFECTS[name](user, application, transition, step)
     audit.record(
         user,
         f"lifecycle.{transition.key}",

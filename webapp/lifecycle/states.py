@@ -22,6 +22,7 @@ class Status(enum.StrEnum):
     CLOSED = "closed"
     WITHDRAWN = "withdrawn"
     DECLINED = "declined"  # the principal decided not to send it
+    RESERVE_LIST = "reserve_list"  # the national agency may still grant it if money is left
 
 
 #: Badge colours; the stylesheet has one class per tone (`badge-<tone>`).
@@ -94,6 +95,15 @@ STATES: dict[Status, State] = {
             "success",
             sent=True,
             next_step=_l("Start the project"),
+            locked_reason=_SUBMITTED_LOCK,
+        ),
+        State(
+            Status.RESERVE_LIST,
+            _l("On the reserve list"),
+            "attention",
+            sent=True,
+            next_step=_l("Waiting to hear whether money is left"),
+            next_step_actionable=False,
             locked_reason=_SUBMITTED_LOCK,
         ),
         State(Status.REJECTED, _l("Not granted"), "danger", sent=True, in_play=False, locked_reason=_SUBMITTED_LOCK),

@@ -28,6 +28,7 @@ class Transition:
     declaration: bool = False  # taken only with the declaration on honour ticked (the signature)
     review_all: bool = False  # its page first lists what is left in every stage ("check application")
     on_overview: bool = False  # offered on the application's overview (stage completions are on their stage)
+    form: str | None = None  # taken on a page of its own with this form (webapp/applications/step_forms.py)
 
 
 _WRITABLE = frozenset(s for s, state in STATES.items() if state.editable)
@@ -113,6 +114,70 @@ TRANSITIONS: dict[str, Transition] = {
             comment_required=True,
             done_message=_l("Reopened: the team can change the application and send it again."),
             on_overview=True,
+        ),
+        Transition(
+            key="register_submission",
+            label=_l("Register the submission"),
+            sources=frozenset({Status.APPROVED}),
+            target=Status.SUBMITTED,
+            permission="application.edit",
+            effects=("store_submission", "notify_team", "notify_principals"),
+            done_message=_l("The submission is registered."),
+            on_overview=True,
+            form="submission",
+        ),
+        Transition(
+            key="record_grant",
+            label=_l("Record the grant"),
+            sources=frozenset({Status.SUBMITTED, Status.RESERVE_LIST}),
+            target=Status.GRANTED,
+            permission="application.record_outcome",
+            effects=("store_outcome", "notify_team", "notify_principals"),
+            done_message=_l("Congratulations: the grant is recorded."),
+            on_overview=True,
+            form="grant",
+        ),
+        Transition(
+            key="record_reserve_list",
+            label=_l("Record: on the reserve list"),
+            sources=frozenset({Status.SUBMITTED}),
+            target=Status.RESERVE_LIST,
+            permission="application.record_outcome",
+            effects=("notify_team", "notify_principals"),
+            done_message=_l("Recorded: the application is on the reserve list."),
+            on_overview=True,
+        ),
+        Transition(
+            key="record_rejection",
+            label=_l("Record: not granted"),
+            sources=frozenset({Status.SUBMITTED, Status.RESERVE_LIST}),
+            target=Status.REJECTED,
+            permission="application.record_outcome",
+            effects=("store_outcome", "notify_team", "notify_principals"),
+            done_message=_l("Recorded. The evaluators' score and feedback are kept for the next try."),
+            on_overview=True,
+            form="rejection",
+        ),
+        Transition(
+            key="start_project",
+            label=_l("Start the project"),
+            sources=frozenset({Status.GRANTED}),
+            target=Status.REPORTING,
+            permission="application.edit",
+            effects=("notify_team",),
+            done_message=_l("The project is running."),
+            on_overview=True,
+        ),
+        Transition(
+            key="close_project",
+            label=_l("Send the final report and close the project"),
+            sources=frozenset({Status.REPORTING}),
+            target=Status.CLOSED,
+            permission="application.edit",
+            effects=("store_final_report", "notify_team", "notify_principals"),
+            done_message=_l("The final report is recorded and the project closed."),
+            on_overview=True,
+            form="final_report",
         ),
         Transition(
             key="withdraw",

@@ -3,11 +3,27 @@ choices.yaml and chooser.yaml."""
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
 from .schema import KEY, Choice, Localised, Strict
+
+
+class Pattern(Strict):
+    """The shape of an identifier a programme hands out, to catch a mistyped one."""
+
+    regex: str = Field(min_length=2)
+    example: str
+    source: str = Field(min_length=3)
+    confirmed: bool = True
+
+    @model_validator(mode="after")
+    def _example_fits(self):
+        if not re.fullmatch(self.regex, self.example):
+            raise ValueError(f"the example {self.example!r} does not match {self.regex!r}")
+        return self
 
 
 class Programme(Strict):
@@ -19,6 +35,7 @@ class Programme(Strict):
     )
     partner_document_label: Localised
     source: str = Field(min_length=3)
+    project_number: Pattern | None = Field(default=None, description="the grant agreement's project number")
 
 
 class Programmes(Strict):

@@ -162,8 +162,8 @@ def save_section(
         "section.saved",
         application,
         application.organisation_id,
-        {"section": section_key, "characters": before},
-        {"section": section_key, "characters": _size(data)},
+        {"characters": before},
+        {"section": section_key, "characters": _size(data)},  # the key as a change, so the log names it
     )
     return row
 
