@@ -74,14 +74,10 @@ def current_signature(application: Application) -> Signature | None:
 
 
 def principals_of(application: Application) -> list[User]:
-    query = (
-        db.select(User)
-        .join(Membership, Membership.user_id == User.id)
-        .where(Membership.school_id == application.school_id, Membership.role == Role.PRINCIPAL, User.active)
-        .order_by(User.id)
-        .distinct()
+    principals = db.select(Membership.user_id).where(
+        Membership.school_id == application.school_id, Membership.role == Role.PRINCIPAL
     )
-    return list(db.session.scalars(query))
+    return list(db.session.scalars(db.select(User).where(User.id.in_(principals), User.active).order_by(User.id)))
 
 
 def _team_of(application: Application) -> list[User]:

@@ -95,13 +95,10 @@ def reusable(user: User) -> Select:
 
 def team_candidates(school: School) -> Select:
     """Teachers and principals of the school: the people who can co-write its applications."""
-    return (
-        db.select(User)
-        .join(Membership, Membership.user_id == User.id)
-        .where(Membership.school_id == school.id, Membership.role.in_((Role.TEACHER, Role.PRINCIPAL)), User.active)
-        .order_by(User.name)
-        .distinct()
+    at_school = db.select(Membership.user_id).where(
+        Membership.school_id == school.id, Membership.role.in_((Role.TEACHER, Role.PRINCIPAL))
     )
+    return db.select(User).where(User.id.in_(at_school), User.active).order_by(User.name, User.id)
 
 
 def schools_for_new_application(user: User) -> Select:
