@@ -66,6 +66,7 @@ def _build(config: dict | None) -> Flask:
     from .lifecycle import engine
     from .partners.views import bp as partners_bp
     from .pdf.views import bp as pdf_bp
+    from .portfolio.views import bp as portfolio_bp
     from .sections.views import bp as sections_bp
 
     web.init_app(app)
@@ -77,6 +78,7 @@ def _build(config: dict | None) -> Flask:
         chooser_bp,
         partners_bp,
         pdf_bp,
+        portfolio_bp,
         admin_bp,
         activity_bp,
     ):

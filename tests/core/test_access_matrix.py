@@ -59,6 +59,8 @@ RULES = {
     "partners.create": Rule(EDITORS),
     "partners.edit": Rule(EDITORS),
     "partners.remove": Rule(EDITORS, destructive=True),
+    # The world's organisations publish no portfolio: the page does not exist (tests/portfolio).
+    "portfolio.index": Rule(frozenset(ROLES), public=True, fixed=404),
     "pdf.dossier": Rule(SCHOOL_READERS),
     "pdf.partner_letter": Rule(SCHOOL_READERS),
     "admin.organisation": ADMIN_ONLY,
@@ -106,6 +108,7 @@ def world(make, db):
         # transition keys are not objects: the same key for both organisations
         "transition_key": "complete_partners",
         "school_id": a1.id,
+        "organisation_id": org_a.id,
         "user_id": target_a.id,
         "membership_id": target_a.memberships[0].id,
         "token": "not-a-valid-token",
@@ -119,6 +122,7 @@ def world(make, db):
         # transition keys are not objects: the same key for both organisations
         "transition_key": "complete_partners",
         "school_id": b1.id,
+        "organisation_id": org_b.id,
         "user_id": target_b.id,
         "membership_id": target_b.memberships[0].id,
         "token": "not-a-valid-token",

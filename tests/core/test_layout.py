@@ -20,6 +20,7 @@ FEATURES = {
     "organisations",
     "partners",
     "pdf",
+    "portfolio",
     "programmes",
     "sections",
     "demo",

@@ -38,6 +38,13 @@ class OrganisationForm(BaseForm):
         _l("Kind of organisation"), choices=options((k.value, label) for k, label in KIND_LABELS.items())
     )
     country = SelectField(_l("Country"))
+    portfolio_public = BooleanField(
+        _l("Publish our portfolio of granted projects"),
+        description=_l(
+            "A public page with the projects the teams marked public: title, programme, period, "
+            "partner countries and the final report's summary. No names of people."
+        ),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -140,6 +140,7 @@ def store_outcome(user: User, application: Application, transition, step) -> Non
         outcome.amount_eur = details["amount_eur"]
         outcome.project_number = details.get("project_number") or ""
         outcome.project_start, outcome.project_end = details["project_start"], details["project_end"]
+        outcome.public = bool(details.get("public"))
     else:
         outcome.score, outcome.feedback = details.get("score"), details.get("feedback") or ""
     application.outcome = outcome

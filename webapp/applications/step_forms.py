@@ -52,6 +52,7 @@ class GrantForm(BaseForm):
     project_number = StringField(_l("Project number (grant agreement)"), validators=[Optional(), Length(max=40)])
     project_start = DateField(_l("Project starts"), validators=[InputRequired(_l("Enter the date as YYYY-MM-DD."))])
     project_end = DateField(_l("Project ends"), validators=[InputRequired(_l("Enter the date as YYYY-MM-DD."))])
+    public = BooleanField(_l("Show the project on our public portfolio"))
 
     def __init__(self, *args, programme=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -22,6 +22,8 @@ class Organisation(TimestampMixin, db.Model):
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(30), default=OrganisationKind.MUNICIPALITY)
     country: Mapped[str] = mapped_column(String(2), default="SE")
+    # Publishes /portfolio/<id>: the granted projects the teams marked public, without personal data.
+    portfolio_public: Mapped[bool] = mapped_column(default=False)
 
     schools: Mapped[list[School]] = relationship(
         back_populates="organisation", order_by="School.name", cascade="all, delete-orphan"
