@@ -38,17 +38,36 @@ class CharacterLimit:
             )
 
 
+#: Bounds on what a number field stores, whatever the programme says: no school grant figure comes
+#: near them, and they keep every stored value a float can show and JSON can carry. Checked on the
+#: Decimal before any conversion, so "1e1000000" costs nothing.
+NUMBER_DIGITS = 30
+NUMBER_LIMIT_DIGITS = 12
+NUMBER_LIMIT = 10**NUMBER_LIMIT_DIGITS
+NUMBER_DECIMALS = 6
+
+
+class NumberTooLarge(ValueError):
+    pass
+
+
 def parse_number(text: str | None):
     """Numbers as people type them: "1 234,5", "1234.5", "€ 30 000"."""
     cleaned = (text or "").replace("\u00a0", "").replace(" ", "").replace("€", "").replace(",", ".")
     if not cleaned:
         return None
+    if len(cleaned) > NUMBER_DIGITS:
+        raise NumberTooLarge(cleaned[:NUMBER_DIGITS])
     try:
         number = Decimal(cleaned)
     except InvalidOperation:
         raise ValueError(cleaned) from None
     if not number.is_finite():
         raise ValueError(cleaned)
+    if number and number.adjusted() >= NUMBER_LIMIT_DIGITS:  # read off the exponent: no arithmetic at all
+        raise NumberTooLarge(cleaned)
+    if number.as_tuple().exponent < -NUMBER_DECIMALS:
+        number = number.quantize(Decimal(1).scaleb(-NUMBER_DECIMALS))
     return int(number) if number == number.to_integral_value() else float(number)
 
 
@@ -59,6 +78,8 @@ class NumberCheck:
     def __call__(self, form, field):
         try:
             value = parse_number(field.data)
+        except NumberTooLarge:
+            raise ValidationError(_l("Enter a number below %(max)s.", max=format_number(NUMBER_LIMIT))) from None
         except ValueError:
             raise ValidationError(_l("Enter a number, like 1200 or 12,5.")) from None
         if value is None:
