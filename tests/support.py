@@ -95,3 +95,34 @@ def sign_in_as(client, user) -> None:
     with client.session_transaction() as session:
         session["_user_id"] = user.get_id()
         session["_fresh"] = True
+
+
+def insert_one_application(conn, call_year_column: str = "call_year") -> None:
+    """Rows for migration tests, written with SQL at an older revision: organisation 1, school 1,
+    user 1 and application 1 (KA210-SCH, call year 2027). Before 0003 the column was workflow_version."""
+    now = "CURRENT_TIMESTAMP"
+    conn.execute(
+        text(
+            f"INSERT INTO organisation (id, name, kind, country, created_at, updated_at) "
+            f"VALUES (1, 'Solna', 'municipality', 'SE', {now}, {now})"
+        )
+    )
+    conn.execute(
+        text(
+            f"INSERT INTO school (id, organisation_id, name, city, country, address, created_at, updated_at) "
+            f"VALUES (1, 1, 'Skola', 'Solna', 'SE', '', {now}, {now})"
+        )
+    )
+    conn.execute(
+        text(
+            f'INSERT INTO "user" (id, email, name, language, active, created_at, updated_at) '
+            f"VALUES (1, 'a@example.org', 'A', 'sv', true, {now}, {now})"
+        )
+    )
+    conn.execute(
+        text(
+            f"INSERT INTO application (id, school_id, action_key, title, stage, status, owner_id, call_round, "
+            f"{call_year_column}, version, created_at, updated_at) VALUES (1, 1, 'KA210-SCH', 'T', 'idea', "
+            f"'draft', 1, '2027-R1', 2027, 1, {now}, {now})"
+        )
+    )

@@ -8,7 +8,7 @@ from alembic.migration import MigrationContext
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
-from support import build_app
+from support import build_app, insert_one_application
 from webapp.extensions import db
 
 
@@ -63,31 +63,7 @@ def test_0003_moves_checklist_and_scores_and_keeps_the_call_year(tmp_path):
         with app.app_context():
             upgrade(revision="0002")
             with db.engine.begin() as conn:
-                conn.execute(
-                    text(
-                        "INSERT INTO organisation (id, name, kind, country, created_at, updated_at) "
-                        "VALUES (1, 'Solna', 'municipality', 'SE', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
-                    )
-                )
-                conn.execute(
-                    text(
-                        "INSERT INTO school (id, organisation_id, name, city, country, address, created_at, updated_at) "
-                        "VALUES (1, 1, 'Skola', 'Solna', 'SE', '', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
-                    )
-                )
-                conn.execute(
-                    text(
-                        'INSERT INTO "user" (id, email, name, language, active, created_at, updated_at) '
-                        "VALUES (1, 'a@example.org', 'A', 'sv', true, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
-                    )
-                )
-                conn.execute(
-                    text(
-                        "INSERT INTO application (id, school_id, action_key, title, stage, status, owner_id, "
-                        "call_round, workflow_version, version, created_at, updated_at) VALUES (1, 1, 'KA210-SCH', "
-                        "'T', 'idea', 'draft', 1, '2027-R1', 2027, 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
-                    )
-                )
+                insert_one_application(conn, "workflow_version")
                 for key, data, version in (
                     ("needs", '{"need": "x"}', 2),
                     ("_checklist", '{"a": true}', 3),

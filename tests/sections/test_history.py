@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import text
 
 from pages import flashes, parse
-from support import build_app, sign_in_as
+from support import build_app, insert_one_application, sign_in_as
 from webapp.auth.models import Role
 from webapp.core.audit import AuditEvent
 from webapp.lifecycle import Status
@@ -313,31 +313,7 @@ def test_0004_gives_every_existing_answer_a_history(tmp_path):
     with app.app_context():
         upgrade(revision="0003")
         with db.engine.begin() as conn:
-            conn.execute(
-                text(
-                    "INSERT INTO organisation (id, name, kind, country, created_at, updated_at) "
-                    "VALUES (1, 'Solna', 'municipality', 'SE', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
-                )
-            )
-            conn.execute(
-                text(
-                    "INSERT INTO school (id, organisation_id, name, city, country, address, created_at, updated_at) "
-                    "VALUES (1, 1, 'Skola', 'Solna', 'SE', '', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
-                )
-            )
-            conn.execute(
-                text(
-                    'INSERT INTO "user" (id, email, name, language, active, created_at, updated_at) '
-                    "VALUES (1, 'a@example.org', 'A', 'sv', true, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
-                )
-            )
-            conn.execute(
-                text(
-                    "INSERT INTO application (id, school_id, action_key, title, stage, status, owner_id, "
-                    "call_round, call_year, version, created_at, updated_at) VALUES (1, 1, 'KA210-SCH', "
-                    "'T', 'idea', 'draft', 1, '2027-R1', 2027, 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
-                )
-            )
+            insert_one_application(conn)
             for key, data, version, author in (("needs", '{"need": "x"}', 3, 1), ("description", "{}", 1, None)):
                 conn.execute(
                     text(
