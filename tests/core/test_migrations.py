@@ -2,6 +2,7 @@
 
 import os
 import uuid
+from contextlib import contextmanager
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -12,21 +13,29 @@ from support import build_app, insert_one_application
 from webapp.extensions import db
 
 
-def _fresh_database_url(tmp_path):
+@contextmanager
+def fresh_database(tmp_path):
+    """An empty database for migrations: a file on SQLite, a schema of its own on PostgreSQL
+    (dropped afterwards)."""
     base = os.environ.get("TEST_DATABASE_URL")
     if not base:
-        return "sqlite:///" + str(tmp_path / "migrated.sqlite"), None
+        yield "sqlite:///" + str(tmp_path / "migrated.sqlite")
+        return
     schema = f"migration_{uuid.uuid4().hex[:8]}"
     engine = create_engine(base)
     with engine.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     sep = "&" if "?" in base else "?"
-    return f"{base}{sep}options=-csearch_path%3D{schema}", (engine, schema)
+    try:
+        yield f"{base}{sep}options=-csearch_path%3D{schema}"
+    finally:
+        with engine.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        engine.dispose()
 
 
 def test_upgrade_on_empty_database_matches_the_models(tmp_path):
-    url, cleanup = _fresh_database_url(tmp_path)
-    try:
+    with fresh_database(tmp_path) as url:
         app = build_app(url)
         with app.app_context():
             upgrade()
@@ -44,12 +53,6 @@ def test_upgrade_on_empty_database_matches_the_models(tmp_path):
             "application_team",
             "audit_event",
         } <= tables
-    finally:
-        if cleanup:
-            engine, schema = cleanup
-            with engine.begin() as conn:
-                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-            engine.dispose()
 
 
 def test_0003_moves_checklist_and_scores_and_keeps_the_call_year(tmp_path):
@@ -57,8 +60,7 @@ def test_0003_moves_checklist_and_scores_and_keeps_the_call_year(tmp_path):
     with their versions, and come back on a downgrade."""
     from flask_migrate import downgrade
 
-    url, cleanup = _fresh_database_url(tmp_path)
-    try:
+    with fresh_database(tmp_path) as url:
         app = build_app(url)
         with app.app_context():
             upgrade(revision="0002")
@@ -88,19 +90,12 @@ def test_0003_moves_checklist_and_scores_and_keeps_the_call_year(tmp_path):
                 assert keys == ["_checklist", "_self_assessment", "needs"]
                 assert conn.execute(text("SELECT workflow_version FROM application")).scalar() == 2027
             db.engine.dispose()
-    finally:
-        if cleanup:
-            engine, schema = cleanup
-            with engine.begin() as conn:
-                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-            engine.dispose()
 
 
 def test_0005_gives_every_existing_account_a_session_token_of_its_own(tmp_path):
     from flask_migrate import downgrade
 
-    url, cleanup = _fresh_database_url(tmp_path)
-    try:
+    with fresh_database(tmp_path) as url:
         app = build_app(url)
         with app.app_context():
             upgrade(revision="0005-1")  # the schema just before the session token
@@ -121,9 +116,3 @@ def test_0005_gives_every_existing_account_a_session_token_of_its_own(tmp_path):
             with db.engine.connect() as conn:
                 assert "session_token" not in {c["name"] for c in db.inspect(conn).get_columns("user")}
             db.engine.dispose()
-    finally:
-        if cleanup:
-            engine, schema = cleanup
-            with engine.begin() as conn:
-                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-            engine.dispose()
