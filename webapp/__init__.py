@@ -77,6 +77,7 @@ def _build(config: dict | None) -> Flask:
     from .partners.views import bp as partners_bp
     from .pdf.views import bp as pdf_bp
     from .portfolio.views import bp as portfolio_bp
+    from .review import services as _review_effects  # noqa: F401  (registers its lifecycle effects)
     from .sections.views import bp as sections_bp
 
     web.init_app(app)

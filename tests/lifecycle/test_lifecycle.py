@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from flask_babel import force_locale
 
 from pages import numbers
 from webapp import demo
+from webapp.applications.models import Outcome
 from webapp.auth.models import Role
 from webapp.core import access
 from webapp.core.audit import AuditEvent
@@ -15,20 +18,22 @@ from webapp.lifecycle import STAGES, STATES, TRANSITIONS, Stage, Status, availab
 from webapp.lifecycle.engine import check_names, decide
 from webapp.partners.models import PartnerStatus
 
-# status: (editable, counts_down, sent, in_play, writing_done, waits_for_principal), written out by hand
+# status: (editable, counts_down, sent, in_play, writing_done, waits_for_principal, waits_for_coordinator),
+# written out by hand
 FLAGS = {
-    Status.DRAFT: (True, True, False, True, False, False),
-    Status.AWAITING_APPROVAL: (False, True, False, True, False, True),
-    Status.CHANGES_REQUESTED: (True, True, False, True, False, False),
-    Status.APPROVED: (False, True, False, True, True, False),
-    Status.SUBMITTED: (False, False, True, True, True, False),
-    Status.GRANTED: (False, False, True, True, True, False),
-    Status.REJECTED: (False, False, True, False, True, False),
-    Status.REPORTING: (False, False, True, True, True, False),
-    Status.CLOSED: (False, False, True, False, True, False),
-    Status.WITHDRAWN: (False, False, False, False, True, False),
-    Status.DECLINED: (False, False, False, False, True, False),
-    Status.RESERVE_LIST: (False, False, True, True, True, False),
+    Status.DRAFT: (True, True, False, True, False, False, False),
+    Status.AWAITING_APPROVAL: (False, True, False, True, False, True, False),
+    Status.CHANGES_REQUESTED: (True, True, False, True, False, False, False),
+    Status.APPROVED: (False, True, False, True, True, False, False),
+    Status.AWAITING_SIGNOFF: (False, True, False, True, True, False, True),
+    Status.SUBMITTED: (False, False, True, True, True, False, False),
+    Status.GRANTED: (False, False, True, True, True, False, False),
+    Status.REJECTED: (False, False, True, False, True, False, False),
+    Status.REPORTING: (False, False, True, True, True, False, False),
+    Status.CLOSED: (False, False, True, False, True, False, False),
+    Status.WITHDRAWN: (False, False, False, False, True, False, False),
+    Status.DECLINED: (False, False, False, False, True, False, False),
+    Status.RESERVE_LIST: (False, False, True, True, True, False, False),
 }
 
 
@@ -42,6 +47,7 @@ def test_every_state_has_its_flags(status):
         state.in_play,
         state.writing_done,
         state.waits_for_principal,
+        state.waits_for_coordinator,
     ) == FLAGS[status]
     assert state.tone in ("neutral", "attention", "info", "success", "danger")
     assert state.editable or state.locked_reason, "a locked state must say why"
@@ -176,9 +182,11 @@ WHO_AND_WHEN = {
     "request_changes": ({Status.AWAITING_APPROVAL}, {"principal"}),
     "approve": ({Status.AWAITING_APPROVAL}, {"principal"}),
     "decline": ({Status.AWAITING_APPROVAL}, {"principal"}),
-    "reopen": ({Status.APPROVED, Status.DECLINED}, {"principal"}),
+    "reopen": ({Status.APPROVED, Status.AWAITING_SIGNOFF, Status.DECLINED}, {"principal"}),
+    "sign_off": ({Status.AWAITING_SIGNOFF}, {"coordinator"}),
+    "return_to_team": ({Status.AWAITING_SIGNOFF}, {"coordinator"}),
     "withdraw": (
-        {Status.DRAFT, Status.CHANGES_REQUESTED, Status.AWAITING_APPROVAL, Status.APPROVED},
+        {Status.DRAFT, Status.CHANGES_REQUESTED, Status.AWAITING_APPROVAL, Status.APPROVED, Status.AWAITING_SIGNOFF},
         {"owner", "co_writer", "principal"},
     ),
     "register_submission": ({Status.APPROVED}, {"owner", "co_writer", "principal"}),
@@ -186,6 +194,8 @@ WHO_AND_WHEN = {
     "record_reserve_list": ({Status.SUBMITTED}, {"owner", "co_writer", "principal", "coordinator"}),
     "record_rejection": ({Status.SUBMITTED, Status.RESERVE_LIST}, {"owner", "co_writer", "principal", "coordinator"}),
     "start_project": ({Status.GRANTED}, {"owner", "co_writer", "principal"}),
+    # with an interim report the grant agreement asks for and nobody registered yet
+    "send_interim_report": ({Status.REPORTING}, {"owner", "co_writer", "principal"}),
     "close_project": ({Status.REPORTING}, {"owner", "co_writer", "principal"}),
 }
 
@@ -212,6 +222,7 @@ def test_who_may_take_each_transition_in_each_state(app, make, people, key, stat
     school, users = people
     application = _idea_written(make, school, users) if key == "complete_idea" else ready_to_send(make, school, users)
     application.status = status
+    application.outcome = Outcome(granted=True, interim_report_due=date(2027, 9, 30))
     sources, roles = WHO_AND_WHEN[key]
     for role, user in users.items():
         decision = decide(user, application, TRANSITIONS[key])

@@ -46,6 +46,14 @@ class OrganisationForm(BaseForm):
         ),
     )
 
+    coordinator_signoff = BooleanField(
+        _l("A coordinator signs off every application after the principal"),
+        description=_l(
+            "For organisations that co-fund the projects or apply themselves: after the principal has "
+            "approved, one of our coordinators signs off before the team submits."
+        ),
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.country.choices = country_choices()

@@ -11,7 +11,7 @@ from ..core import audit
 from ..extensions import db
 from ..organisations.models import Organisation, School
 
-ORGANISATION_FIELDS = ("name", "kind", "country", "portfolio_public")
+ORGANISATION_FIELDS = ("name", "kind", "country", "portfolio_public", "coordinator_signoff")
 SCHOOL_FIELDS = ("name", "city", "country", "oid", "pic", "address")
 USER_FIELDS = ("name", "language", "active")
 

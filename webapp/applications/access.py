@@ -54,6 +54,14 @@ def _decide(user, application: Application) -> Decision:
     return Decision.deny(_l("Only the school's principal decides on its applications."))
 
 
+@permission("application.sign_off")
+def _sign_off(user, application: Application) -> Decision:
+    """A coordinator of the application's organisation signs off for the organisation."""
+    if C in user.roles_in(application.school.organisation_id):
+        return Decision.allow()
+    return Decision.deny(_l("Only the organisation's coordinators sign off applications."))
+
+
 @permission("application.record_outcome")
 def _record_outcome(user, application: Application) -> Decision:
     """The national agency's decision is recorded by the writers, the principal or a coordinator."""

@@ -18,17 +18,41 @@ from ..core.models import utcnow
 from ..extensions import db
 from ..lifecycle import STATES, Status, effect, requirement
 from ..sections import services as sections
-from .models import Application, Outcome, Signature, Submission
+from .models import Application, Outcome, Signature, SignatureKind, Submission
 
-DECLARATION = _l(
-    "I, %(name)s, sign as the legal representative of %(school)s. I confirm that the information in "
-    "this application is correct and complete, and that the school will carry out the project as described "
-    "if it is granted (declaration on honour)."
-)
+#: transition key -> what its signature is and the text the signer ticks
+DECLARATIONS = {
+    "approve": (
+        SignatureKind.PRINCIPAL,
+        _l(
+            "I, %(name)s, sign as the legal representative of %(school)s. I confirm that the information in "
+            "this application is correct and complete, and that the school will carry out the project as "
+            "described if it is granted (declaration on honour)."
+        ),
+    ),
+    "sign_off": (
+        SignatureKind.COORDINATOR,
+        _l(
+            "I, %(name)s, sign off on behalf of %(organisation)s: the organisation stands behind this "
+            "application as the principal approved it, and it may be submitted."
+        ),
+    ),
+}
 
 
-def declaration_text(user: User, application: Application) -> str:
-    return str(DECLARATION) % {"name": user.name, "school": application.school.name}
+def declaration_text(user: User, application: Application, transition_key: str = "approve") -> str:
+    _kind, text = DECLARATIONS[transition_key]
+    return str(text) % {
+        "name": user.name,
+        "school": application.school.name,
+        "organisation": application.school.organisation.name,
+    }
+
+
+@requirement("organisation_signs_off")
+def organisation_signs_off(application: Application, transition) -> Decision:
+    """The organisation asks a coordinator to sign off every approved application."""
+    return Decision(application.school.organisation.coordinator_signoff, _l("No sign-off is asked for."))
 
 
 @requirement("nothing_left")
@@ -51,12 +75,15 @@ def nothing_left(application: Application, transition) -> Decision:
 
 @effect("record_signature")
 def record_signature(user: User, application: Application, transition, step) -> None:
+    kind, _text = DECLARATIONS[transition.key]
+    on_behalf_of = application.school if kind == SignatureKind.PRINCIPAL else application.school.organisation
     application.signatures.append(
         Signature(
+            kind=kind,
             signed_by=user,
             signatory_name=user.name,
-            school_name=application.school.name,
-            declaration=declaration_text(user, application),
+            school_name=on_behalf_of.name,
+            declaration=declaration_text(user, application, transition.key),
         )
     )
 
@@ -69,15 +96,23 @@ def revoke_signature(user: User, application: Application, transition, step) -> 
             signature.revoked_at = utcnow()
 
 
-def current_signature(application: Application) -> Signature | None:
-    return next((s for s in reversed(application.signatures) if s.revoked_at is None), None)
+def current_signature(application: Application, kind: str = SignatureKind.PRINCIPAL) -> Signature | None:
+    return next((s for s in reversed(application.signatures) if s.revoked_at is None and s.kind == kind), None)
+
+
+def _active_users(memberships) -> list[User]:
+    people = db.select(Membership.user_id).where(memberships)
+    return list(db.session.scalars(db.select(User).where(User.id.in_(people), User.active).order_by(User.id)))
 
 
 def principals_of(application: Application) -> list[User]:
-    principals = db.select(Membership.user_id).where(
-        Membership.school_id == application.school_id, Membership.role == Role.PRINCIPAL
+    return _active_users((Membership.school_id == application.school_id) & (Membership.role == Role.PRINCIPAL))
+
+
+def coordinators_of(application: Application) -> list[User]:
+    return _active_users(
+        (Membership.organisation_id == application.organisation_id) & (Membership.role == Role.COORDINATOR)
     )
-    return list(db.session.scalars(db.select(User).where(User.id.in_(principals), User.active).order_by(User.id)))
 
 
 def _team_of(application: Application) -> list[User]:
@@ -112,6 +147,13 @@ def notify_principals(user: User, application: Application, transition, step) ->
     _notify(principals_of(application), user, application, step.comment)
 
 
+@effect("notify_coordinators")
+def notify_coordinators(user: User, application: Application, transition, step) -> None:
+    """Only when the application now waits for a coordinator's sign-off."""
+    if STATES[Status(application.status)].waits_for_coordinator:
+        _notify(coordinators_of(application), user, application, step.comment)
+
+
 @effect("notify_team")
 def notify_team(user: User, application: Application, transition, step) -> None:
     _notify(_team_of(application), user, application, step.comment)
@@ -144,6 +186,23 @@ def store_outcome(user: User, application: Application, transition, step) -> Non
     else:
         outcome.score, outcome.feedback = details.get("score"), details.get("feedback") or ""
     application.outcome = outcome
+
+
+@requirement("interim_report_pending")
+def interim_report_pending(application: Application, transition) -> Decision:
+    """The grant agreement asks for an interim report, and it is not registered yet."""
+    outcome = application.outcome
+    if outcome is None or outcome.interim_report_due is None:
+        return Decision.deny(_l("The grant agreement asks for no interim report."))
+    if outcome.interim_report_sent_on is not None:
+        return Decision.deny(_l("The interim report is already registered."))
+    return Decision.allow()
+
+
+@effect("store_interim_report")
+def store_interim_report(user: User, application: Application, transition, step) -> None:
+    application.outcome.interim_report_sent_on = step.details["sent_on"]
+    application.outcome.recorded_by_id = user.id
 
 
 @effect("store_final_report")

@@ -3,6 +3,7 @@ the lifecycle (webapp/lifecycle). Its content lives in webapp/sections, its part
 
 from __future__ import annotations
 
+import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -80,15 +81,22 @@ class Application(TimestampMixin, db.Model):
         return f"<Application {self.id} {self.action_key} {self.title!r}>"
 
 
+class SignatureKind(enum.StrEnum):
+    PRINCIPAL = "principal"  # the legal representative's declaration on honour
+    COORDINATOR = "coordinator"  # the organisation's sign-off, where the organisation asks for one
+
+
 class Signature(db.Model):
-    """The principal's signature as the school's legal representative: who signed the declaration
-    on honour for which application, when, and (after a reopening) when it stopped counting."""
+    """A signature on an application: the principal's as the school's legal representative, or a
+    coordinator's sign-off for the organisation. Who signed which declaration, when, and (after a
+    reopening) when it stopped counting."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("application.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20), default=SignatureKind.PRINCIPAL)
     signed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     signatory_name: Mapped[str] = mapped_column(String(200))  # as it was when signing
-    school_name: Mapped[str] = mapped_column(String(200))
+    school_name: Mapped[str] = mapped_column(String(200))  # on whose behalf: the school, or the organisation
     declaration: Mapped[str] = mapped_column(Text)  # the text the principal ticked, in the language shown
     signed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -121,6 +129,10 @@ class Outcome(db.Model):
     project_end: Mapped[date | None] = mapped_column(Date)
     score: Mapped[int | None]  # the evaluators' points, out of 100
     feedback: Mapped[str] = mapped_column(Text, default="")
+    # The reports the grant agreement asks for, by its dates; the interim report only where it asks for one.
+    interim_report_due: Mapped[date | None] = mapped_column(Date)
+    interim_report_sent_on: Mapped[date | None] = mapped_column(Date)
+    final_report_due: Mapped[date | None] = mapped_column(Date)
     final_summary: Mapped[str] = mapped_column(Text, default="")  # public once the project is closed
     public: Mapped[bool] = mapped_column(default=False)  # may appear on the organisation's portfolio
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))

@@ -85,6 +85,14 @@ class RejectionForm(BaseForm):
     )
 
 
+class InterimReportForm(BaseForm):
+    sent_on = DateField(_l("Sent on"), validators=[InputRequired(_l("Enter the date as YYYY-MM-DD."))])
+
+    def validate_sent_on(self, field):
+        if field.data and field.data > datetime.now(STOCKHOLM).date():
+            raise ValidationError(_l("The report cannot be sent in the future."))
+
+
 class FinalReportForm(BaseForm):
     summary = TextAreaField(
         _l("What the project achieved (public summary)"),
@@ -99,6 +107,7 @@ STEP_FORMS = {
     "submission": SubmissionForm,
     "grant": GrantForm,
     "rejection": RejectionForm,
+    "interim_report": InterimReportForm,
     "final_report": FinalReportForm,
 }
 

@@ -18,7 +18,7 @@ from ..programmes import registry
 from ..sections import services as sections
 from . import presenters, queries, services
 from .forms import ApplicationForm, EditApplicationForm
-from .lifecycle import current_signature, declaration_text
+from .lifecycle import DECLARATIONS, current_signature, declaration_text
 from .models import Application
 from .step_forms import details_of, form_for
 
@@ -101,7 +101,7 @@ def show(application: Application):
         actions=presenters.overview_actions(current_user, application),
         latest_comment=presenters.latest_comment(application),
         signature=current_signature(application),
-        declaration=declaration_text(current_user, application),
+        declarations={key: declaration_text(current_user, application, key) for key in DECLARATIONS},
         comment_limit=COMMENT_LIMIT,
         action_form=ActionForm(),
     )

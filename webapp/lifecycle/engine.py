@@ -88,6 +88,15 @@ def decide(user, application, transition: Transition) -> access.Decision:
     return access.Decision.allow()
 
 
+def destination(application, transition: Transition) -> Status | None:
+    """The status the transition leads to for this application: the first `target_when` whose
+    requirement holds, else its `target`."""
+    for name, status in transition.target_when:
+        if _REQUIREMENTS[name](application, transition):
+            return status
+    return transition.target
+
+
 def available(user, application) -> list[Option]:
     """Every transition that leaves the application's current state, allowed or with its reason."""
     status = Status(application.status)
@@ -117,8 +126,9 @@ def perform(user, application, key: str, comment: str = "", declared: bool = Fal
     step = Step(comment, declared, details)
     before = {"status": application.status, "stage": application.stage}
     with versioned_write(application):  # someone else changing the record meanwhile: Conflict, not a 500
-        if transition.target is not None:
-            application.status = transition.target
+        target = destination(application, transition)
+        if target is not None:
+            application.status = target
         for name in transition.effects:
             _EFFECTS[name](user, application, transition, step)
     audit.record(
@@ -135,7 +145,7 @@ def perform(user, application, key: str, comment: str = "", declared: bool = Fal
 def check_names() -> None:
     """Fails start-up when a transition names a requirement or effect nobody registered."""
     for transition in TRANSITIONS.values():
-        missing = [n for n in transition.requires if n not in _REQUIREMENTS]
+        missing = [n for n in (*transition.requires, *(n for n, _ in transition.target_when)) if n not in _REQUIREMENTS]
         missing += [n for n in transition.effects if n not in _EFFECTS]
         if missing:
             raise RuntimeError(f"lifecycle transition {transition.key} names unregistered {missing}")

@@ -15,6 +15,7 @@ class Status(enum.StrEnum):
     AWAITING_APPROVAL = "awaiting_approval"
     CHANGES_REQUESTED = "changes_requested"
     APPROVED = "approved"
+    AWAITING_SIGNOFF = "awaiting_signoff"  # approved; the organisation's coordinator signs off next
     SUBMITTED = "submitted"
     GRANTED = "granted"
     REJECTED = "rejected"
@@ -41,6 +42,7 @@ class State:
     in_play: bool = True  # still on its writers' start page
     writing_done: bool = True  # all four stages are behind it
     waits_for_principal: bool = False  # on the principal's "waiting for my decision" list
+    waits_for_coordinator: bool = False  # on the coordinators' "waiting for my sign-off" list
     next_step: str | None = None  # None: the stage's own next step (drafts) or nothing left to do
     next_step_actionable: bool = True  # False while someone else has to act
     locked_reason: str = ""  # why the content cannot change, shown where an edit is refused
@@ -79,6 +81,19 @@ STATES: dict[Status, State] = {
             counts_down=True,
             next_step=_l("Submit in the programme's web form"),
             locked_reason=_l("The principal approved this version: it can no longer be changed."),
+        ),
+        State(
+            Status.AWAITING_SIGNOFF,
+            _l("Waiting for the coordinator's sign-off"),
+            "attention",
+            counts_down=True,
+            waits_for_coordinator=True,
+            next_step=_l("Waiting for the coordinator's sign-off"),
+            next_step_actionable=False,
+            locked_reason=_l(
+                "The principal approved this version and it waits for the coordinator's sign-off: it can no longer "
+                "be changed."
+            ),
         ),
         State(
             Status.SUBMITTED,

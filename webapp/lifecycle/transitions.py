@@ -29,6 +29,9 @@ class Transition:
     review_all: bool = False  # its page first lists what is left in every stage ("check application")
     on_overview: bool = False  # offered on the application's overview (stage completions are on their stage)
     form: str | None = None  # taken on a page of its own with this form (webapp/applications/step_forms.py)
+    # Where it leads instead of `target` when a named requirement holds: approving goes to the
+    # coordinator's sign-off in organisations that ask for one.
+    target_when: tuple[tuple[str, Status], ...] = ()
 
 
 _WRITABLE = frozenset(s for s, state in STATES.items() if state.editable)
@@ -49,8 +52,9 @@ def _complete(stage: Stage) -> Transition:
 
 
 _SENT = frozenset({Status.AWAITING_APPROVAL})
-_DECIDED = frozenset({Status.APPROVED, Status.DECLINED})
-_NOT_YET_SUBMITTED = _WRITABLE | _SENT | {Status.APPROVED}
+_DECIDED = frozenset({Status.APPROVED, Status.AWAITING_SIGNOFF, Status.DECLINED})
+_NOT_YET_SUBMITTED = _WRITABLE | _SENT | {Status.APPROVED, Status.AWAITING_SIGNOFF}
+_PRINCIPAL_DECISION = ("record_review",)  # what the principal saw is kept, for the next review's diff
 
 TRANSITIONS: dict[str, Transition] = {
     t.key: t
@@ -77,7 +81,7 @@ TRANSITIONS: dict[str, Transition] = {
             sources=_SENT,
             target=Status.CHANGES_REQUESTED,
             permission="application.decide",
-            effects=("notify_team",),
+            effects=(*_PRINCIPAL_DECISION, "notify_team"),
             comment_required=True,
             done_message=_l("The team is asked to make the changes."),
             on_overview=True,
@@ -87,10 +91,11 @@ TRANSITIONS: dict[str, Transition] = {
             label=_l("Approve and sign"),
             sources=_SENT,
             target=Status.APPROVED,
+            target_when=(("organisation_signs_off", Status.AWAITING_SIGNOFF),),
             permission="application.decide",
-            effects=("record_signature", "notify_team"),
+            effects=(*_PRINCIPAL_DECISION, "record_signature", "notify_team", "notify_coordinators"),
             declaration=True,
-            done_message=_l("Approved and signed. The team can now submit it in the programme's web form."),
+            done_message=_l("Approved and signed."),
             on_overview=True,
         ),
         Transition(
@@ -99,7 +104,7 @@ TRANSITIONS: dict[str, Transition] = {
             sources=_SENT,
             target=Status.DECLINED,
             permission="application.decide",
-            effects=("notify_team",),
+            effects=(*_PRINCIPAL_DECISION, "notify_team"),
             comment_required=True,
             done_message=_l("Declined. The team is told why."),
             on_overview=True,
@@ -113,6 +118,28 @@ TRANSITIONS: dict[str, Transition] = {
             effects=("revoke_signature", "notify_team"),
             comment_required=True,
             done_message=_l("Reopened: the team can change the application and send it again."),
+            on_overview=True,
+        ),
+        Transition(
+            key="sign_off",
+            label=_l("Sign off for the organisation"),
+            sources=frozenset({Status.AWAITING_SIGNOFF}),
+            target=Status.APPROVED,
+            permission="application.sign_off",
+            effects=("record_signature", "notify_team", "notify_principals"),
+            declaration=True,
+            done_message=_l("Signed off. The team can now submit it in the programme's web form."),
+            on_overview=True,
+        ),
+        Transition(
+            key="return_to_team",
+            label=_l("Return to the team for changes"),
+            sources=frozenset({Status.AWAITING_SIGNOFF}),
+            target=Status.CHANGES_REQUESTED,
+            permission="application.sign_off",
+            effects=("revoke_signature", "notify_team", "notify_principals"),
+            comment_required=True,
+            done_message=_l("Returned: the team makes the changes and sends it to the principal again."),
             on_overview=True,
         ),
         Transition(
@@ -167,6 +194,18 @@ TRANSITIONS: dict[str, Transition] = {
             effects=("notify_team",),
             done_message=_l("The project is running."),
             on_overview=True,
+        ),
+        Transition(
+            key="send_interim_report",
+            label=_l("Register the interim report"),
+            sources=frozenset({Status.REPORTING}),
+            target=None,
+            permission="application.edit",
+            requires=("interim_report_pending",),
+            effects=("store_interim_report", "notify_team", "notify_principals"),
+            done_message=_l("The interim report is registered."),
+            on_overview=True,
+            form="interim_report",
         ),
         Transition(
             key="close_project",

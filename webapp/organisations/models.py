@@ -24,6 +24,9 @@ class Organisation(TimestampMixin, db.Model):
     country: Mapped[str] = mapped_column(String(2), default="SE")
     # Publishes /portfolio/<id>: the granted projects the teams marked public, without personal data.
     portfolio_public: Mapped[bool] = mapped_column(default=False)
+    # A coordinator signs off every application after the principal's approval, before it is
+    # submitted: for organisations that co-fund projects or apply themselves.
+    coordinator_signoff: Mapped[bool] = mapped_column(default=False)
 
     schools: Mapped[list[School]] = relationship(
         back_populates="organisation", order_by="School.name", cascade="all, delete-orphan"
