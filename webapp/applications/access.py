@@ -84,6 +84,11 @@ def _decide_any(user, _obj) -> Decision:
     return Decision(bool(user.school_ids(P)), _l("Only principals decide on applications."))
 
 
+@permission("applications.sign_off_any")
+def _sign_off_any(user, _obj) -> Decision:
+    return Decision(bool(user.org_ids_with(C)), _l("Only coordinators sign off applications."))
+
+
 @permission("applications.overview")
 def _overview(user, _obj) -> Decision:
     """Coordinators and admins follow every school of their organisation."""

@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from ..auth.models import Membership, Role, User
 from ..extensions import db
 from ..lifecycle import statuses
-from ..organisations.models import School
+from ..organisations.models import Organisation, School
 from .access import visible_clause
 from .models import Application, application_team
 
@@ -70,6 +70,26 @@ def awaiting_decision(user: User) -> Select:
         )
         .order_by(*deadline_order())
     )
+
+
+def awaiting_signoff(user: User) -> Select:
+    """What waits for a coordinator's sign-off in this coordinator's organisations, nearest deadline first."""
+    return (
+        _listing()
+        .where(
+            School.organisation_id.in_(user.org_ids_with(Role.COORDINATOR)),
+            Application.status.in_(statuses("waits_for_coordinator")),
+        )
+        .order_by(*deadline_order())
+    )
+
+
+def signoff_asked(user: User) -> bool:
+    """Whether one of this coordinator's organisations asks for the coordinator's sign-off."""
+    asked = db.select(Organisation.id).where(
+        Organisation.id.in_(user.org_ids_with(Role.COORDINATOR)), Organisation.coordinator_signoff
+    )
+    return db.session.scalar(db.select(asked.exists())) or False
 
 
 def counts_by(user: User, column) -> dict[str, int]:

@@ -19,7 +19,7 @@ from ..sections import services as sections
 from . import presenters, queries, services
 from .forms import ApplicationForm, EditApplicationForm
 from .lifecycle import DECLARATIONS, current_signature, declaration_text
-from .models import Application
+from .models import Application, SignatureKind
 from .step_forms import details_of, form_for
 
 bp = Blueprint("applications", __name__, url_prefix="/applications")
@@ -101,6 +101,7 @@ def show(application: Application):
         actions=presenters.overview_actions(current_user, application),
         latest_comment=presenters.latest_comment(application),
         signature=current_signature(application),
+        signed_off=current_signature(application, SignatureKind.COORDINATOR),
         declarations={key: declaration_text(current_user, application, key) for key in DECLARATIONS},
         comment_limit=COMMENT_LIMIT,
         action_form=ActionForm(),

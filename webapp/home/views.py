@@ -23,6 +23,9 @@ def index():
         context["mine"] = queries.rows(queries.written_by(current_user))
     if access.can("applications.decide_any"):
         context["awaiting"] = queries.rows(queries.awaiting_decision(current_user))
+    if access.can("applications.sign_off_any"):
+        context["signoff"] = queries.rows(queries.awaiting_signoff(current_user))
+        context["signoff_asked"] = queries.signoff_asked(current_user)
     if access.can("applications.overview"):
         context["overview"] = queries.rows(queries.visible(current_user))
         context["by_stage"] = queries.counts_by(current_user, Application.stage)
