@@ -47,7 +47,7 @@ def main() -> int:
         def through_grantpath() -> bytes:
             data = context.dossier(application, "sv")
             html = render.render_html("pdf/dossier.html", {**data, "generated": None}, "sv")
-            return render.html_to_pdf(html)
+            return render.html_to_pdf_within(html, 30)  # the request path: in a child, with its time budget
 
         html = render.render_html("pdf/dossier.html", {**context.dossier(application, "sv"), "generated": None}, "sv")
         static = (ROOT / "webapp" / "static").as_uri() + "/"

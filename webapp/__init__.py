@@ -46,6 +46,7 @@ def _build(config: dict | None) -> Flask:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     logging.getLogger("alembic").setLevel(logging.WARNING)
     logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)  # one line per render step
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # a damaged upload is refused to its user, not logged
 
     from .core import database, i18n
     from .extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -72,12 +73,14 @@ def _build(config: dict | None) -> Flask:
     from .auth.views import bp as auth_bp
     from .chooser.views import bp as chooser_bp
     from .core import web
+    from .documents.views import bp as documents_bp
     from .home.views import bp as home_bp
     from .lifecycle import engine
     from .partners.views import bp as partners_bp
     from .pdf.views import bp as pdf_bp
     from .portfolio.views import bp as portfolio_bp
     from .review import services as _review_effects  # noqa: F401  (registers its lifecycle effects)
+    from .review.views import bp as review_bp
     from .sections.views import bp as sections_bp
 
     web.init_app(app)
@@ -89,9 +92,11 @@ def _build(config: dict | None) -> Flask:
         chooser_bp,
         partners_bp,
         pdf_bp,
+        documents_bp,
         portfolio_bp,
         admin_bp,
         activity_bp,
+        review_bp,
     ):
         app.register_blueprint(blueprint)
     engine.check_names()

@@ -15,6 +15,11 @@ class ConfigError(RuntimeError):
     """A setting that makes start-up impossible; the message is shown to the operator as is."""
 
 
+DEFAULT_UPLOAD_BYTES = 10 * 1024 * 1024
+#: What a request may carry beyond the largest upload: the form's other fields and multipart framing.
+REQUEST_SLACK_BYTES = 1024 * 1024
+
+
 def defaults(instance_path: str) -> dict:
     return {
         "SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(Path(instance_path) / "grantpath.sqlite"),
@@ -51,7 +56,13 @@ def defaults(instance_path: str) -> dict:
         "TOKEN_MAX_AGE": 60 * 60 * 24,
         "INVITATION_MAX_AGE": 60 * 60 * 24 * 14,
         "WORKFLOWS_DIR": str(Path(__file__).resolve().parent.parent / "workflows"),
-        "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,
+        # A PDF that takes longer than this (seconds) to render is given up, so it cannot pin a worker.
+        "PDF_RENDER_SECONDS": 30,
+        # The largest PDF an upload may be (GRANTPATH_MAX_UPLOAD_BYTES): beyond it the field says so.
+        "MAX_UPLOAD_BYTES": DEFAULT_UPLOAD_BYTES,
+        # Flask's own cap on a whole request; None: the upload limit plus room for the other fields,
+        # so a far-too-large request gets the 413 page rather than a field message or a reset connection.
+        "MAX_CONTENT_LENGTH": None,
     }
 
 
@@ -67,6 +78,8 @@ def load(app, overrides: dict | None) -> None:
     if overrides:
         app.config.update(overrides)
     validate(app.config)
+    if app.config.get("MAX_CONTENT_LENGTH") is None:
+        app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_UPLOAD_BYTES"] + REQUEST_SLACK_BYTES
 
 
 def validate(config) -> None:
@@ -103,6 +116,17 @@ def validate(config) -> None:
         raise ConfigError(
             f"PUBLIC_URL {public_url!r} is not the address where people reach Grantpath, "
             "such as https://grantpath.example.org (http or https, a host, no path)"
+        )
+    upload = config.get("MAX_UPLOAD_BYTES", DEFAULT_UPLOAD_BYTES)
+    if isinstance(upload, bool) or not isinstance(upload, int) or upload < 1:
+        raise ConfigError(f"MAX_UPLOAD_BYTES {upload!r} is not a number of bytes, such as 10485760 (10 MB)")
+    request_cap = config.get("MAX_CONTENT_LENGTH")
+    if request_cap is not None and (
+        isinstance(request_cap, bool) or not isinstance(request_cap, int) or request_cap <= upload
+    ):
+        raise ConfigError(
+            f"MAX_CONTENT_LENGTH {request_cap!r} must be larger than MAX_UPLOAD_BYTES ({upload}), "
+            "or left unset to follow it"
         )
     trusted = config.get("TRUSTED_HOSTS")
     if trusted is not None and (

@@ -61,7 +61,9 @@ def test_approval_waits_for_the_coordinator_who_signs_off(login, sent, db, outbo
     _take(login(principal), application, "approve", declaration="yes")
     assert _status(db, application) == Status.AWAITING_SIGNOFF
     assert [m["To"] for m in outbox if m["To"] == coordinator.email] == [coordinator.email]
-    assert "Waiting for the coordinator's sign-off" in next(m for m in outbox if m["To"] == coordinator.email)["Subject"]
+    assert (
+        "Waiting for the coordinator's sign-off" in next(m for m in outbox if m["To"] == coordinator.email)["Subject"]
+    )
 
     desk = login(coordinator)
     start = desk.get("/").get_data(as_text=True)

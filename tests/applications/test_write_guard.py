@@ -8,11 +8,15 @@ import pytest
 
 from webapp.applications.models import Application
 from webapp.core.audit import AuditEvent
-from webapp.lifecycle import Stage, Status
+from webapp.lifecycle import STATES, Stage, Status
 from webapp.partners.models import Partner
+from webapp.review.models import SectionComment
 from webapp.sections.models import ChecklistTicks, SectionAnswer, SelfAssessment
 
 LOCKED = [s for s in Status if s not in (Status.DRAFT, Status.CHANGES_REQUESTED)]
+# Comments are remarks about the text, not the text: they change no content (and no audit event)
+# while the text is locked for the decision, and close once the application is submitted.
+COMMENTS = {"review.add_comment", "review.resolve_comment"}
 
 
 def _state(db, application_id: int) -> dict:
@@ -34,6 +38,12 @@ def _state(db, application_id: int) -> dict:
         "partners": sorted(
             (p.id, p.name, p.version)
             for p in db.session.scalars(db.select(Partner).where(Partner.application_id == application_id))
+        ),
+        "comments": sorted(
+            (c.id, c.body, c.resolved_at is not None)
+            for c in db.session.scalars(
+                db.select(SectionComment).where(SectionComment.application_id == application_id)
+            )
         ),
         "events": db.session.scalar(
             db.select(db.func.count())
@@ -65,7 +75,14 @@ WRITES = {
     ),
     "partners.remove": ("partners/{partner}/remove", lambda a, p: {}),
     "sections.restore_version": ("sections/needs/history/1/restore", lambda a, p: {}),
+    "review.add_comment": ("review/sections/needs/comments", lambda a, p: {"comment-needs-body": "Konkretare mål."}),
+    "review.resolve_comment": ("comments/{comment}/resolve", lambda a, p: {}),
 }
+
+
+def _url(db, application, partner_id, path) -> str:
+    comment = db.session.scalar(db.select(SectionComment.id).where(SectionComment.application_id == application.id))
+    return f"/applications/{application.id}/" + path.format(partner=partner_id, comment=comment)
 
 
 def _version(application, key):
@@ -89,6 +106,9 @@ def written(make, db):
     application = make.application(action_key="KA210-SCH")
     partner = make.partner(application)
     demo._write_answers(application, application.owner, ["Eleverna behöver läsa mer."], complete=False)
+    db.session.add(
+        SectionComment(application=application, section_key="needs", author=application.owner, body="Källa?")
+    )
     db.session.commit()
     return application, partner
 
@@ -100,12 +120,17 @@ def test_no_write_route_changes_a_locked_application(login, db, written, endpoin
     application.status = status
     db.session.commit()
     path, data = WRITES[endpoint]
-    url = f"/applications/{application.id}/" + path.format(partner=partner.id)
+    url = _url(db, application, partner.id, path)
     client = login(application.owner)
     before = _state(db, application.id)
     response = client.post(url, data=data(application, partner))
     assert response.status_code in (302, 403), response.status_code
-    assert _state(db, application.id) == before
+    after = _state(db, application.id)
+    if endpoint in COMMENTS:
+        assert {**after, "comments": None} == {**before, "comments": None}
+        assert (after["comments"] != before["comments"]) == STATES[status].counts_down
+    else:
+        assert after == before
 
 
 def test_the_same_writes_go_through_on_a_draft(login, db, written):
@@ -117,7 +142,7 @@ def test_the_same_writes_go_through_on_a_draft(login, db, written):
         path, data = WRITES[endpoint]
         before = _state(db, application.id)
         response = client.post(
-            f"/applications/{application.id}/" + path.format(partner=partner_id),
+            _url(db, application, partner_id, path),
             data=data(db.session.get(Application, application.id), db.session.get(Partner, partner_id)),
         )
         assert response.status_code == 302, (endpoint, response.status_code)

@@ -9,12 +9,15 @@ import pytest
 
 from webapp.auth.models import Role
 from webapp.core import access
+from webapp.documents.models import Document, DocumentKind
+from webapp.review.models import SectionComment
 
 ROLES = ("anonymous", "teacher", "reader", "elsewhere", "principal", "coordinator", "admin")
 SIGNED_IN = frozenset(ROLES) - {"anonymous"}
 WRITERS = frozenset({"teacher", "reader", "elsewhere", "principal"})  # teach or lead at a school
 SCHOOL_READERS = frozenset({"teacher", "reader", "principal", "coordinator", "admin"})
 EDITORS = frozenset({"teacher", "principal"})  # the application's team and its school's principal
+COMMENTERS = EDITORS | {"coordinator"}  # the team, the principal and the organisation's coordinators
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,9 @@ RULES = {
     "portfolio.index": Rule(frozenset(ROLES), public=True, fixed=404),
     "pdf.dossier": Rule(SCHOOL_READERS),
     "pdf.partner_letter": Rule(SCHOOL_READERS),
+    "documents.download": Rule(SCHOOL_READERS),
+    # Only final reports on a published portfolio; the world publishes none (tests/documents).
+    "portfolio.final_report": Rule(frozenset(ROLES), public=True, fixed=404),
     "admin.organisation": ADMIN_ONLY,
     "admin.schools": ADMIN_ONLY,
     "admin.new_school": ADMIN_ONLY,
@@ -75,6 +81,10 @@ RULES = {
     "admin.resend_invitation": ADMIN_ONLY,
     "admin.audit_log": ADMIN_ONLY,
     "activity.index": Rule(frozenset({"principal", "coordinator", "admin"})),
+    "review.index": Rule(SCHOOL_READERS),
+    "review.add_comment": Rule(COMMENTERS),
+    # The team and the principal resolve any comment, its author (here the coordinator) their own.
+    "review.resolve_comment": Rule(COMMENTERS),
 }
 
 
@@ -99,9 +109,30 @@ def world(make, db):
     make.user(Role.ADMIN, organisation=org_b)
     own_application = make.application(a1, owner=users["teacher"])
     other_application = make.application(b1)
+    own_document, other_document = (
+        Document(
+            application_id=a.id,
+            kind=DocumentKind.FINAL_REPORT,
+            filename="r.pdf",
+            size=5,
+            sha256="0" * 64,
+            data=b"%PDF-",
+        )
+        for a in (own_application, other_application)
+    )
+    db.session.add_all([own_document, other_document])
+    db.session.flush()
+    own_comment, other_comment = (
+        SectionComment(application_id=a.id, section_key="description", author=users["coordinator"], body="Mer konkret.")
+        for a in (own_application, other_application)
+    )
+    db.session.add_all([own_comment, other_comment])
+    db.session.flush()
     own = {
         "application_id": own_application.id,
         "partner_id": make.partner(own_application).id,
+        "document_id": own_document.id,
+        "comment_id": own_comment.id,
         "stage": "partners",
         "key": "description",
         "n": 1,  # a version of the section (none is saved: restoring it says so)
@@ -116,6 +147,8 @@ def world(make, db):
     other = {
         "application_id": other_application.id,
         "partner_id": make.partner(other_application).id,
+        "document_id": other_document.id,
+        "comment_id": other_comment.id,
         "stage": "partners",
         "key": "description",
         "n": 1,  # a version of the section (none is saved: restoring it says so)

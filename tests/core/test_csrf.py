@@ -18,10 +18,22 @@ def csrf_app(db_url):
         db.engine.dispose()
 
 
-def _refusal_for(app, error) -> str | None:
-    """The reason the app's own error handler gives for `error`."""
+def _refusal_for(app, error, user) -> str | None:
+    """The reason the app's own error handler gives for `error`, to a signed-in `user`."""
+    from flask_login import login_user
+
     with app.test_request_context("/"):
+        login_user(user)
         return refusal(app.make_response(app.handle_user_exception(error)).get_data(as_text=True))
+
+
+def _comment(application, author) -> int:
+    from webapp.review.models import SectionComment
+
+    comment = SectionComment(application_id=application.id, section_key="needs", author=author, body="x")
+    db.session.add(comment)
+    db.session.commit()
+    return comment.id
 
 
 def test_every_post_route_needs_a_csrf_token(csrf_app, make):
@@ -42,11 +54,12 @@ def test_every_post_route_needs_a_csrf_token(csrf_app, make):
         "key": "needs",
         "transition_key": "complete_idea",
         "n": 1,
+        "comment_id": _comment(application, teacher),
     }
     rules = [r for r in csrf_app.url_map.iter_rules() if "POST" in r.methods]
     assert rules
-    expired = _refusal_for(csrf_app, CSRFError())  # what the app's CSRF handler answers
-    assert expired and expired != _refusal_for(csrf_app, BadRequest())  # not just any bad request
+    expired = _refusal_for(csrf_app, CSRFError(), teacher)  # what the app's CSRF handler answers
+    assert expired and expired != _refusal_for(csrf_app, BadRequest(), teacher)  # not just any bad request
     for rule in rules:
         client = csrf_app.test_client()
         sign_in_as(client, admin if rule.endpoint.startswith("admin.") else teacher)
@@ -69,3 +82,16 @@ def test_a_form_with_its_token_goes_through(csrf_app, make):
         "/sign-in", data={"csrf_token": token, "email": "elin@example.org", "password": "correct horse battery"}
     )
     assert response.status_code == 302
+
+
+def test_a_form_from_an_ended_session_asks_to_sign_in_not_to_reload(csrf_app, make):
+    """The session holds the form's token: once it has ended, the token check failed first and said
+    "reload the page", which threw the typed text away. It is a sign-in matter."""
+    application = make.application()
+    db.session.commit()
+    client = csrf_app.test_client()
+    url = f"/applications/{application.id}/sections/needs"
+    autosave = client.post(url, data={"version": "0", "need": "x"}, headers={"X-Autosave": "1"})
+    assert autosave.status_code == 401 and autosave.get_json()["status"] == "signed_out"
+    button = client.post(url, data={"version": "0", "need": "x"}, headers={"Referer": f"http://localhost{url}"})
+    assert button.status_code == 302 and "/sign-in?next=" in button.headers["Location"]

@@ -15,6 +15,7 @@ FEATURES = {
     "applications",
     "auth",
     "chooser",
+    "documents",
     "home",
     "lifecycle",
     "organisations",

@@ -178,8 +178,8 @@ def test_partner_letters(login, make, db):
 def test_cache_serves_an_unchanged_application_and_any_change_renders_anew(login, ka220, db, monkeypatch):
     client = login(ka220.owner)
     renders = []
-    real = render.html_to_pdf
-    monkeypatch.setattr(render, "html_to_pdf", lambda html: renders.append(1) or real(html))
+    real = render.html_to_pdf_within
+    monkeypatch.setattr(render, "html_to_pdf_within", lambda html, seconds: renders.append(1) or real(html, seconds))
     first = client.get(f"/applications/{ka220.id}/dossier.pdf").data
     again = client.get(f"/applications/{ka220.id}/dossier.pdf").data
     assert len(renders) == 1 and first == again
@@ -287,3 +287,45 @@ def test_raw_html_with_references_renders_without_fetching(listener, app):
     raw = data.decode("latin-1")
     assert listener.hits == 0
     assert "/EmbeddedFile" not in raw and "/Subtype /Image" not in raw
+
+
+def test_a_stored_start_in_year_9999_with_a_duration_still_renders(login, make, db):
+    """Stored before dates were bounded: the end date (start + months) overflowed and the dossier
+    answered 500 for everyone. The timeline now leaves out the end it cannot compute."""
+    application = make.application(action_key="KA210-SCH")
+    sections.save_section(
+        application.owner, application, "context", {"start_date": "9999-12-01", "duration_months": 24}, 0
+    )
+    db.session.commit()
+    response = login(application.owner).get(f"/applications/{application.id}/dossier.pdf")
+    assert response.status_code == 200
+    text, _reader = text_of(response.data)
+    assert format_day(date(9999, 12, 1)) in " ".join(text.split())
+
+
+@pytest.mark.parametrize("typed", ["9999-12-01", "0001-01-01", "1899-12-31"])
+def test_a_date_far_from_any_project_is_refused_at_save(login, make, db, typed):
+    application = make.application(action_key="KA210-SCH")
+    response = login(application.owner).post(
+        f"/applications/{application.id}/sections/context", data={"version": "0", "start_date": typed}
+    )
+    assert response.status_code == 422 and 'id="start_date-error"' in response.get_data(as_text=True)
+    assert typed in response.get_data(as_text=True)  # what was typed is kept
+    assert sections.answers(application).get("context", {}).get("start_date") is None
+
+
+def test_a_render_over_the_time_budget_is_stopped_with_a_clear_page(login, make, db, app, monkeypatch):
+    """The render runs in a child process that is killed at the budget: the worker is free again."""
+    application = make.application(action_key="KA210-SCH")
+    db.session.commit()
+    monkeypatch.setitem(app.config, "PDF_RENDER_SECONDS", 0.001)
+    response = login(application.owner).get(f"/applications/{application.id}/dossier.pdf")
+    assert response.status_code == 503
+    assert response.mimetype == "text/html" and "0.001" in response.get_data(as_text=True)
+    monkeypatch.setitem(app.config, "PDF_RENDER_SECONDS", 30)
+    assert login(application.owner).get(f"/applications/{application.id}/dossier.pdf").status_code == 200
+
+
+def test_the_child_reports_a_failure_instead_of_a_document():
+    with pytest.raises(RuntimeError, match="failed"):
+        render.html_to_pdf_within(None, 30)  # not a document: WeasyPrint raises in the child

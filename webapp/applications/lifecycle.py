@@ -15,8 +15,11 @@ from ..auth.services import public_link, wants_mail
 from ..core import mail
 from ..core.access import Decision
 from ..core.models import utcnow
+from ..documents import services as documents
+from ..documents.models import DocumentKind
 from ..extensions import db
 from ..lifecycle import STATES, Status, effect, requirement
+from ..programmes import registry
 from ..sections import services as sections
 from .models import Application, Outcome, Signature, SignatureKind, Submission
 
@@ -161,7 +164,8 @@ def notify_team(user: User, application: Application, transition, step) -> None:
 
 @effect("store_submission")
 def store_submission(user: User, application: Application, transition, step) -> None:
-    """The reference and time of the submission; late when it went in after the call's deadline."""
+    """The reference and time of the submission, late when it went in after the call's deadline, and
+    the PDF the programme's system gave."""
     submitted_at = step.details["submitted_at"].astimezone(UTC)
     application.submission = Submission(
         reference=step.details["reference"],
@@ -169,11 +173,13 @@ def store_submission(user: User, application: Application, transition, step) -> 
         late=bool(application.deadline and submitted_at > application.deadline),
         recorded_by_id=user.id,
     )
+    documents.store(application, DocumentKind.SUBMITTED_APPLICATION, step.details["submitted_pdf"], user)
 
 
 @effect("store_outcome")
 def store_outcome(user: User, application: Application, transition, step) -> None:
-    """Granted (amount, project number, period) or not (the evaluators' score and feedback)."""
+    """Granted (amount, project number, period, report dates) or not (the evaluators' score and
+    feedback). A final report date left empty is the programme's usual one after the end."""
     details = step.details
     outcome = application.outcome or Outcome()
     outcome.granted = transition.target == Status.GRANTED
@@ -182,10 +188,19 @@ def store_outcome(user: User, application: Application, transition, step) -> Non
         outcome.amount_eur = details["amount_eur"]
         outcome.project_number = details.get("project_number") or ""
         outcome.project_start, outcome.project_end = details["project_start"], details["project_end"]
+        outcome.interim_report_due = details.get("interim_report_due")
+        outcome.final_report_due = details.get("final_report_due") or _usual_final_report_due(
+            application, outcome.project_end
+        )
         outcome.public = bool(details.get("public"))
     else:
         outcome.score, outcome.feedback = details.get("score"), details.get("feedback") or ""
     application.outcome = outcome
+
+
+def _usual_final_report_due(application: Application, project_end):
+    definition = registry.for_round(application.action_key, application.call_round)
+    return registry.programme(definition.programme).final_report.due(project_end) if definition else None
 
 
 @requirement("interim_report_pending")
@@ -203,6 +218,8 @@ def interim_report_pending(application: Application, transition) -> Decision:
 def store_interim_report(user: User, application: Application, transition, step) -> None:
     application.outcome.interim_report_sent_on = step.details["sent_on"]
     application.outcome.recorded_by_id = user.id
+    if step.details.get("report_pdf") is not None:
+        documents.store(application, DocumentKind.INTERIM_REPORT, step.details["report_pdf"], user)
 
 
 @effect("store_final_report")
@@ -212,3 +229,4 @@ def store_final_report(user: User, application: Application, transition, step) -
     outcome.public = bool(step.details.get("public"))
     outcome.recorded_by_id = user.id
     application.outcome = outcome
+    documents.store(application, DocumentKind.FINAL_REPORT, step.details["report_pdf"], user)

@@ -4,11 +4,13 @@ the next step and the deadline countdown. Plain values, so templates compare no 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from ..core.audit import AuditEvent
+from ..core.i18n import STOCKHOLM
 from ..extensions import db
 from ..lifecycle import STAGES, STATES, TRANSITIONS, Stage, State, Status, available
 from .models import Application
@@ -103,3 +105,33 @@ def latest_comment(application: Application) -> StepTaken | None:
         if comment and transition:
             return StepTaken(str(transition.label), event.actor.name if event.actor else "", event.at, comment[1])
     return None
+
+
+#: A granted project that has not closed yet: its reports are still ahead.
+_REPORTING_AHEAD = (Status.GRANTED, Status.REPORTING)
+
+
+@dataclass(frozen=True)
+class ReportDeadline:
+    key: str  # "interim" or "final"
+    label: str
+    due: date
+    days_left: int | None  # None once the report is registered
+    sent_on: date | None = None
+
+
+def report_deadlines(application: Application, today: date | None = None) -> list[ReportDeadline]:
+    """The interim and final report dates of a granted project still running, with the days left."""
+    outcome = application.outcome
+    if outcome is None or not outcome.granted or Status(application.status) not in _REPORTING_AHEAD:
+        return []
+    today = today or datetime.now(STOCKHOLM).date()
+    deadlines = []
+    if outcome.interim_report_due:
+        sent = outcome.interim_report_sent_on
+        left = None if sent else (outcome.interim_report_due - today).days
+        deadlines.append(ReportDeadline("interim", str(_l("Interim report")), outcome.interim_report_due, left, sent))
+    if outcome.final_report_due:
+        left = (outcome.final_report_due - today).days
+        deadlines.append(ReportDeadline("final", str(_l("Final report")), outcome.final_report_due, left))
+    return deadlines

@@ -1,17 +1,19 @@
-"""The forms of the lifecycle steps that need more than a click: registering the submission, the
-national agency's outcome, the final report. A transition names its form (Transition.form)."""
+"""The forms of the lifecycle steps that need more than a click: registering the submission (with
+the PDF the programme's system gave), the national agency's outcome and the report dates, the
+interim and final reports (with their PDFs). A transition names its form (Transition.form)."""
 
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, IntegerField, StringField, TextAreaField, TimeField, ValidationError
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
-from ..core.forms import BaseForm
-from ..core.i18n import STOCKHOLM
+from ..core.forms import BaseForm, within_years
+from ..core.i18n import STOCKHOLM, format_day
+from ..documents.forms import PdfField
 from ..programmes import registry
 
 REFERENCE = r"[A-Za-z0-9][A-Za-z0-9/_.-]{3,59}"
@@ -27,9 +29,13 @@ class SubmissionForm(BaseForm):
         ],
         description=_l("The form ID or submission ID shown after sending (Erasmus+), or the Espresso application ID."),
     )
-    submitted_on = DateField(_l("Submitted on"), validators=[InputRequired(_l("Enter the date as YYYY-MM-DD."))])
+    submitted_on = DateField(_l("Submitted on"), validators=[InputRequired(_l("Enter the date as YYYY-MM-DD.")), within_years])
     submitted_time = TimeField(
         _l("At (Swedish time)"), validators=[InputRequired(_l("Enter the time as HH:MM."))], format="%H:%M"
+    )
+    submitted_pdf = PdfField(
+        _l("The application as submitted (PDF)"),
+        description=_l("The PDF the web form or Espresso gives after submitting."),
     )
 
     def submitted_at(self) -> datetime:
@@ -50,8 +56,14 @@ class GrantForm(BaseForm):
         render_kw={"inputmode": "numeric"},
     )
     project_number = StringField(_l("Project number (grant agreement)"), validators=[Optional(), Length(max=40)])
-    project_start = DateField(_l("Project starts"), validators=[InputRequired(_l("Enter the date as YYYY-MM-DD."))])
-    project_end = DateField(_l("Project ends"), validators=[InputRequired(_l("Enter the date as YYYY-MM-DD."))])
+    project_start = DateField(_l("Project starts"), validators=[InputRequired(_l("Enter the date as YYYY-MM-DD.")), within_years])
+    project_end = DateField(_l("Project ends"), validators=[InputRequired(_l("Enter the date as YYYY-MM-DD.")), within_years])
+    interim_report_due = DateField(
+        _l("Interim report due (if the grant agreement asks for one)"),
+        validators=[Optional(), within_years],
+        description=_l("Leave it empty when the grant agreement asks for no interim report."),
+    )
+    final_report_due = DateField(_l("Final report due"), validators=[Optional(), within_years])
     public = BooleanField(_l("Show the project on our public portfolio"))
 
     def __init__(self, *args, programme=None, **kwargs):
@@ -59,6 +71,14 @@ class GrantForm(BaseForm):
         self.pattern = programme.project_number if programme else None
         if self.pattern:
             self.project_number.description = _l("For example %(example)s.", example=self.pattern.example)
+        reports = programme.final_report if programme else None
+        if reports:
+            self.final_report_due.description = _l(
+                "Left empty: %(days)d days after the project ends, as %(programme)s usually asks. "
+                "The date in your grant agreement rules: enter it if it differs.",
+                days=reports.days_after_end,
+                programme=programme.name,
+            )
 
     def validate_project_number(self, field):
         if field.data and self.pattern and not re.fullmatch(self.pattern.regex, field.data.strip().upper()):
@@ -70,6 +90,24 @@ class GrantForm(BaseForm):
             raise ValidationError(_l("The project ends after it starts."))
         if field.data and start and (field.data - start).days > 5 * 366:
             raise ValidationError(_l("A school project runs at most five years: check the dates."))
+
+    def validate_interim_report_due(self, field):
+        start, end = self.project_start.data, self.project_end.data
+        if field.data and start and end and not start <= field.data <= end:
+            raise ValidationError(
+                _l(
+                    "The interim report falls within the project period (%(start)s to %(end)s).",
+                    start=format_day(start),
+                    end=format_day(end),
+                )
+            )
+
+    def validate_final_report_due(self, field):
+        end = self.project_end.data
+        if field.data and end and field.data < end:
+            raise ValidationError(_l("The final report is due on or after the day the project ends."))
+        if field.data and end and field.data - end > timedelta(days=366):
+            raise ValidationError(_l("The final report is due within a year of the project's end: check the date."))
 
 
 class RejectionForm(BaseForm):
@@ -86,7 +124,14 @@ class RejectionForm(BaseForm):
 
 
 class InterimReportForm(BaseForm):
-    sent_on = DateField(_l("Sent on"), validators=[InputRequired(_l("Enter the date as YYYY-MM-DD."))])
+    sent_on = DateField(_l("Sent on"), validators=[InputRequired(_l("Enter the date as YYYY-MM-DD.")), within_years])
+    # Optional: registering the date is what settles the deadline, and a report sent from the
+    # programme's web form does not always come with a PDF to keep.
+    report_pdf = PdfField(
+        _l("The interim report (PDF, if you have it)"),
+        required=False,
+        description=_l("Kept with the application, beside the final report."),
+    )
 
     def validate_sent_on(self, field):
         if field.data and field.data > datetime.now(STOCKHOLM).date():
@@ -100,7 +145,14 @@ class FinalReportForm(BaseForm):
         description=_l("Up to 1 500 characters, without personal data: it may be shown on your public portfolio."),
         render_kw={"data-limit": 1500},
     )
-    public = BooleanField(_l("Show the project on our public portfolio"))
+    report_pdf = PdfField(
+        _l("The final report as sent (PDF)"),
+        description=_l("The PDF of the report as the programme's system produced it."),
+    )
+    public = BooleanField(
+        _l("Show the project on our public portfolio"),
+        description=_l("The summary and the final report's PDF become public there: check the PDF for personal data."),
+    )
 
 
 STEP_FORMS = {
@@ -121,10 +173,12 @@ def form_for(transition, application, **kwargs):
 
 
 def details_of(form) -> dict:
-    """The form's values as the step's details (dates and times as Python values)."""
+    """The form's values as the step's details (dates and times as Python values, a file as its
+    checked Upload)."""
+    uploads = {field.name: field.upload for field in form if isinstance(field, PdfField)}
     if isinstance(form, SubmissionForm):
-        return {"reference": form.reference.data, "submitted_at": form.submitted_at()}
-    data = {k: v for k, v in form.data.items() if k != "csrf_token"}
+        return {"reference": form.reference.data, "submitted_at": form.submitted_at(), **uploads}
+    data = {k: v for k, v in form.data.items() if k != "csrf_token"} | uploads
     if isinstance(form, GrantForm) and data.get("project_number"):
         data["project_number"] = data["project_number"].strip().upper()
     return data

@@ -26,6 +26,7 @@ bp = Blueprint("applications", __name__, url_prefix="/applications")
 bp.add_app_template_global(presenters.state_of, "state_of")
 bp.add_app_template_global(presenters.stage_steps, "stage_steps")
 bp.add_app_template_global(presenters.next_step, "next_step")
+bp.add_app_template_global(presenters.report_deadlines, "report_deadlines")
 bp.add_app_template_global(STAGES, "stages")
 BACK_PAGES["application_id"] = "applications.show"
 

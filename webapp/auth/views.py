@@ -17,7 +17,6 @@ from flask import (
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
-from werkzeug.exceptions import SecurityError
 
 from ..core import access
 from ..core.forms import ActionForm
@@ -79,13 +78,6 @@ def _throttled_response(limit):
 
 def _demo_accounts():
     return DEMO_ACCOUNTS if current_app.config["DEMO"] else ()
-
-
-@bp.app_errorhandler(SecurityError)
-def untrusted_host(exc):
-    """A request naming a host outside TRUSTED_HOSTS: no URL can be built for it, so no page
-    either; a short answer in plain text."""
-    return _("This server does not answer to that host name."), 400, {"Content-Type": "text/plain; charset=utf-8"}
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])

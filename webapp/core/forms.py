@@ -3,9 +3,12 @@ own messages in the reader's language."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectMultipleField, StringField, TextAreaField, widgets
+from wtforms import SelectChoice, SelectMultipleField, StringField, TextAreaField, ValidationError, widgets
 from wtforms.i18n import get_translations
 from wtforms.meta import DefaultMeta
 
@@ -59,6 +62,50 @@ def counter(text) -> int | None:
     if isinstance(text, str) and text.isascii() and text.isdecimal() and len(text) <= 9:
         return int(text)
     return None
+
+
+def error_entries(form, item_label: str = "") -> list[tuple[str, str, str]]:
+    """Every error of a form as (field id, label, message), repeated items included: a FieldList of
+    FormFields keeps its errors as dicts, which the summary must not show as they are."""
+    entries = []
+
+    def walk(field, prefix: str) -> None:
+        if field.type in ("CSRFTokenField", "HiddenField"):
+            return
+        if field.type == "FieldList":
+            for index, entry in enumerate(field.entries, start=1):
+                walk(entry, f"{item_label or field.label.text} {index}: ")
+        elif field.type == "FormField":
+            for sub in field.form:
+                walk(sub, prefix)
+        else:
+            entries.extend((field.id, prefix + field.label.text, str(message)) for message in field.errors)
+
+    for field in form:
+        walk(field, "")
+    return entries
+
+
+#: The years a date may fall in: wide enough for any school project, and narrow enough that every date
+#: computed from one (an end month, a report deadline) stays a date Python can hold (issue 11: a start
+#: in year 9999 with a duration broke the dossier for everyone).
+DATE_YEARS = range(1950, 2151)
+
+
+def years_message():
+    return _l("Enter a date between %(first)s and %(last)s.", first=DATE_YEARS[0], last=DATE_YEARS[-1])
+
+
+def within_years(form, field) -> None:
+    """A WTForms validator for date fields (DateField's date, or an ISO text)."""
+    value = field.data
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value.strip()) if value.strip() else None
+        except ValueError:
+            return  # not a date at all: the field's own check says so
+    if value is not None and value.year not in DATE_YEARS:
+        raise ValidationError(years_message())
 
 
 class ActionForm(BaseForm):

@@ -56,6 +56,13 @@ def format_euro(amount) -> str:
     return babel_format_currency(amount, "EUR", format=whole_euros, locale=locale, currency_digits=False)
 
 
+def format_size(size: int) -> str:
+    """A file size as people read it: "10 MB", "1,5 MB", "200 kB" (1 MB = 1024 × 1024 bytes)."""
+    if size >= 1024 * 1024:
+        return f"{babel_format_decimal(round(size / (1024 * 1024), 1), locale=current_language())} MB"
+    return f"{babel_format_decimal(max(1, round(size / 1024)), locale=current_language())} kB"
+
+
 def format_time(moment: datetime | None) -> str:
     """A time of day in Stockholm, e.g. "14.02" / "14:02": for "Saved 14.02"."""
     if moment is None:

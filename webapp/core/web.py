@@ -5,14 +5,26 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, has_request_context, jsonify, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    flash,
+    has_request_context,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
+from flask_login import current_user, login_url
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import SecurityError
 from wtforms import HiddenField, SelectField
 
 from ..extensions import db, login_manager
-from . import access, i18n, outbox
+from . import access, forms, i18n, outbox
 from .errors import NotAllowed
 from .forms import LANGUAGE_CHOICES, BaseForm, options
 
@@ -52,7 +64,9 @@ _NAV_BY_BLUEPRINT = {
     "partners": "applications",
     "chooser": "applications",
     "pdf": "applications",
+    "documents": "applications",
     "activity": "applications",
+    "review": "applications",
     "admin": "administration",
 }
 
@@ -61,6 +75,11 @@ def nav_current() -> str:
     if request.endpoint == "auth.account":
         return "account"
     return _NAV_BY_BLUEPRINT.get(request.blueprint or "", "")
+
+
+def error_page(code: int, title, message):
+    """The error page with the way back, for features' own error handlers."""
+    return _error(code, title, message, back=_back_link())
 
 
 def _error(code: int, title, message, back: str = ""):
@@ -92,6 +111,17 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "info"
     app.register_blueprint(bp)
 
+    @login_manager.unauthorized_handler
+    def signed_out():
+        """A background save whose session has ended gets a JSON answer it can show (a redirect to the
+        sign-in page read as "no connection", and the next save with the button then lost the text)."""
+        if request.headers.get("X-Autosave") == "1":
+            message = _l("Not saved: you are signed out. Sign in again, then save: your text is still here.")
+            return jsonify(status="signed_out", message=str(message), sign_in=url_for("auth.sign_in")), 401
+        flash(str(login_manager.login_message), login_manager.login_message_category)
+        back = request.url if request.method == "GET" else (request.referrer or "")  # a form returns to its page
+        return redirect(login_url(login_manager.login_view, back or None))
+
     @app.after_request
     def commit_and_harden(response):
         """The request boundary: one commit for a successful request, one rollback otherwise; the
@@ -118,8 +148,18 @@ def init_app(app: Flask) -> None:
     def bad_request(exc):
         return _error(400, _l("Bad request"), _l("The request could not be understood. Go back and try again."))
 
+    @app.errorhandler(SecurityError)
+    def untrusted_host(exc):
+        """A request naming a host outside TRUSTED_HOSTS: no URL can be built for it, so no page
+        either; a short answer in plain text."""
+        message = _l("This server does not answer to that host name.")
+        return str(message), 400, {"Content-Type": "text/plain; charset=utf-8"}
+
     @app.errorhandler(CSRFError)
     def csrf_error(exc):
+        view = app.view_functions.get(request.endpoint or "")
+        if not current_user.is_authenticated and getattr(view, "access_rule", "") != "public":
+            return signed_out()  # the session ended, and its form token with it: sign in first
         return _error(
             400,
             _l("The form expired"),
@@ -148,7 +188,14 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(413)
     def too_large(exc):
-        return _error(413, _l("Too large"), _l("What you sent is larger than Grantpath accepts."))
+        """Beyond MAX_CONTENT_LENGTH the request is refused before any form sees it: say the limit."""
+        limit = i18n.format_size(app.config["MAX_UPLOAD_BYTES"])
+        return _error(
+            413,
+            _l("Too large"),
+            _l("What you sent is larger than Grantpath accepts: a file may be at most %(size)s.", size=limit),
+            back=_back_link(),
+        )
 
     @app.errorhandler(429)
     def too_many(exc):
@@ -174,9 +221,11 @@ def init_app(app: Flask) -> None:
         }
 
     app.add_template_global(nav_current, "nav_current")
+    app.add_template_global(forms.error_entries, "error_entries")
     app.jinja_env.add_extension("jinja2.ext.do")
     app.add_template_filter(i18n.format_moment, "moment")
     app.add_template_filter(i18n.format_day, "day")
     app.add_template_global(i18n.days_until, "days_until")
     app.add_template_filter(i18n.format_number, "thousands")
     app.add_template_filter(i18n.format_euro, "euro")
+    app.add_template_filter(i18n.format_size, "filesize")

@@ -3,6 +3,7 @@ document shows is in the dict (which is also what the cache key is made of)."""
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date
 
 from babel import Locale
@@ -109,8 +110,10 @@ def _timeline(definition, answers: dict, application: Application) -> list[dict]
     if start:
         entries.append((start, gettext("Project starts")))
         months = definition.answer(answers, timeline.duration_months)
-        if isinstance(months, (int, float)) and months > 0:
-            entries.append((start + relativedelta(months=int(months), days=-1), gettext("Project ends")))
+        if isinstance(months, (int, float)) and 0 < months < 1200:
+            # a start stored before dates were bounded may have no end Python can hold: then none is shown
+            with contextlib.suppress(OverflowError, ValueError):
+                entries.append((start + relativedelta(months=int(months), days=-1), gettext("Project ends")))
     for dated in timeline.dated_items if timeline else []:
         section = definition.section(dated.section)
         items = (answers.get(dated.section) or {}).get("items")

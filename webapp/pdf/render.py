@@ -7,6 +7,7 @@ import hashlib
 import json
 import logging
 import mimetypes
+import multiprocessing
 import os
 import tempfile
 from functools import lru_cache
@@ -67,6 +68,46 @@ def html_to_pdf(html: str) -> bytes:
     return HTML(string=html, base_url=ASSET_BASE, url_fetcher=AssetFetcher()).write_pdf()
 
 
+class RenderTooSlow(Exception):
+    """The document did not render within the time budget (PDF_RENDER_SECONDS)."""
+
+
+_FORK = multiprocessing.get_context("fork")
+
+
+def _render_child(html: str, sender) -> None:
+    try:
+        sender.send_bytes(html_to_pdf(html))
+    except BaseException as exc:  # reported to the parent, which raises it in the request
+        sender.send_bytes(b"ERR" + repr(exc).encode()[:500])
+    finally:
+        sender.close()
+
+
+def html_to_pdf_within(html: str, seconds: float) -> bytes:
+    """Renders in a forked child that is killed when it takes longer than `seconds`, so one huge or
+    pathological document cannot pin a request worker. The parent never renders itself, so no lock
+    of the text-layout libraries is held when it forks."""
+    receiver, sender = _FORK.Pipe(duplex=False)
+    child = _FORK.Process(target=_render_child, args=(html, sender), daemon=True)
+    child.start()
+    sender.close()
+    try:
+        if not receiver.poll(seconds):
+            raise RenderTooSlow(seconds)
+        data = receiver.recv_bytes()
+    except EOFError:
+        raise RuntimeError("the PDF renderer stopped without an answer") from None
+    finally:
+        receiver.close()
+        if child.is_alive():
+            child.kill()
+        child.join()
+    if data.startswith(b"ERR"):
+        raise RuntimeError(f"the PDF renderer failed: {data[3:].decode(errors='replace')}")
+    return data
+
+
 def _cache_dir() -> Path:
     folder = Path(current_app.config.get("PDF_CACHE_DIR") or Path(current_app.instance_path) / "pdf-cache")
     folder.mkdir(parents=True, exist_ok=True)
@@ -87,7 +128,8 @@ def pdf(template: str, context: dict, language: str, stamp: dict | None = None) 
         return path.read_bytes()
     except FileNotFoundError:
         pass
-    data = html_to_pdf(render_html(template, {**context, **(stamp or {})}, language))
+    html = render_html(template, {**context, **(stamp or {})}, language)
+    data = html_to_pdf_within(html, current_app.config["PDF_RENDER_SECONDS"])
     _store(path, data)
     return data
 

@@ -1,13 +1,10 @@
 from __future__ import annotations
 
-import re
-import unicodedata
-from urllib.parse import quote
-
 from flask import Blueprint, Response, abort, request
+from flask_babel import lazy_gettext as _l
 
 from ..applications.models import Application
-from ..core import access
+from ..core import access, downloads, web
 from ..core.i18n import current_language
 from ..core.models import utcnow
 from ..partners import services as partner_services
@@ -17,19 +14,21 @@ from . import context, render
 bp = Blueprint("pdf", __name__, url_prefix="/applications/<int:application_id>")
 
 
-def _filename(title: str, suffix: str) -> str:
-    """An ASCII name every browser accepts; the exact title goes in filename* beside it."""
-    ascii_name = unicodedata.normalize("NFKD", f"{title}{suffix}").encode("ascii", "ignore").decode()
-    return (re.sub(r"[^A-Za-z0-9]+", "-", ascii_name).strip("-")[:100] or "grantpath") + ".pdf"
+@bp.errorhandler(render.RenderTooSlow)
+def _too_slow(exc):
+    return web.error_page(
+        503,
+        _l("The PDF took too long"),
+        _l(
+            "Making this PDF took longer than %(seconds)s seconds, so Grantpath stopped. Very long answers are "
+            "the usual cause: shorten them, or try again in a moment.",
+            seconds=exc.args[0],
+        ),
+    )
 
 
 def _download(data: bytes, title: str, suffix: str = "") -> Response:
-    name = _filename(title, suffix)
-    utf8 = quote(f"{title}{suffix}.pdf")
-    response = Response(data, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f"attachment; filename=\"{name}\"; filename*=UTF-8''{utf8}"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return downloads.attachment(data, f"{title}{suffix}.pdf")
 
 
 def _known_programme(application: Application) -> None:

@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..applications.models import Application, Outcome
+from ..documents.models import Document, DocumentKind
 from ..extensions import db
 from ..lifecycle import STATES, Status
 from ..organisations.models import Organisation, School
@@ -30,6 +31,30 @@ class PublicProject:
     countries: list[str]
     summary: str
     state: str
+    final_report_id: int | None = None  # the report's PDF, public once the project is closed
+
+
+def _visible(organisation: Organisation):
+    """The applications a published portfolio shows: granted, marked public, of its schools."""
+    return (
+        db.select(Application)
+        .join(School, Application.school_id == School.id)
+        .join(Outcome, Outcome.application_id == Application.id)
+        .where(
+            School.organisation_id == organisation.id, Outcome.public, Outcome.granted, Application.status.in_(SHOWN)
+        )
+    )
+
+
+def _final_reports(organisation: Organisation) -> dict[int, int]:
+    """The latest final report of each closed project the portfolio shows, as (application id, document id)."""
+    closed = _visible(organisation).where(Application.status == Status.CLOSED).with_only_columns(Application.id)
+    query = (
+        db.select(Document.application_id, db.func.max(Document.id))
+        .where(Document.kind == DocumentKind.FINAL_REPORT, Document.application_id.in_(closed))
+        .group_by(Document.application_id)
+    )
+    return dict(db.session.execute(query).all())
 
 
 def published(organisation_id: int) -> Organisation | None:
@@ -39,15 +64,11 @@ def published(organisation_id: int) -> Organisation | None:
 
 def projects(organisation: Organisation) -> list[PublicProject]:
     query = (
-        db.select(Application)
-        .join(School, Application.school_id == School.id)
-        .join(Outcome, Outcome.application_id == Application.id)
-        .where(
-            School.organisation_id == organisation.id, Outcome.public, Outcome.granted, Application.status.in_(SHOWN)
-        )
+        _visible(organisation)
         .options(joinedload(Application.school), joinedload(Application.outcome), selectinload(Application.partners))
         .order_by(Outcome.project_start.desc(), Application.id.desc())
     )
+    reports = _final_reports(organisation)
     result = []
     for application in db.session.scalars(query).unique():
         definition = registry.for_round(application.action_key, application.call_round)
@@ -65,6 +86,14 @@ def projects(organisation: Organisation) -> list[PublicProject]:
                 countries=sorted(country_name(c) for c in countries),
                 summary=application.outcome.final_summary if application.status == Status.CLOSED else "",
                 state=str(STATES[Status(application.status)].label),
+                final_report_id=reports.get(application.id),
             )
         )
     return result
+
+
+def public_final_report(organisation: Organisation, document_id: int) -> Document | None:
+    """A final report the portfolio links, with its bytes; any other document is not found."""
+    if document_id not in _final_reports(organisation).values():
+        return None
+    return db.session.get(Document, document_id)

@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import Form, FormField, HiddenField, RadioField, SelectField, StringField, TextAreaField, ValidationError
 from wtforms.fields import FieldList
 
-from ..core.forms import BaseForm, CheckboxListField, TrimmedMeta, options
+from ..core.forms import BaseForm, CheckboxListField, TrimmedMeta, options, within_years
 from ..core.i18n import format_number
 from .rules import Participant, count_characters, repeat_items
 from .schema import FieldDef, SectionDef
@@ -94,6 +94,7 @@ class DateCheck:
     def __call__(self, form, field):
         if field.data and _iso_date(field.data) is None:
             raise ValidationError(_l("Enter a date as YYYY-MM-DD, for example 2027-09-01."))
+        within_years(form, field)
 
 
 class MaxSelected:
@@ -141,9 +142,8 @@ def _wtforms_field(fdef: FieldDef, language: str, shared: SharedChoices, partici
     description = fdef.help.get(language) if fdef.help else ""
     kw = {"label": label, "description": description, "render_kw": {"data-field": fdef.key}}
     if fdef.type in ("text", "textarea"):
-        validators = [CharacterLimit(fdef.max_chars)] if fdef.max_chars else []
-        if fdef.max_chars:
-            kw["render_kw"]["data-limit"] = fdef.max_chars
+        validators = [CharacterLimit(fdef.char_limit)]
+        kw["render_kw"]["data-limit"] = fdef.char_limit
         field_class = TextAreaField if fdef.type == "textarea" else StringField
         if fdef.type == "textarea":
             kw["render_kw"]["rows"] = 8 if (fdef.max_chars or 3000) > 600 else 4

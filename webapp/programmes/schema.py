@@ -110,6 +110,11 @@ class ShowIf(Strict):
     equals: list[str] = Field(min_length=1)
 
 
+#: Grantpath's own cap on a text field the programme gives no limit for: far above any answer a form
+#: needs, and small enough that no stored answer makes a page or a PDF slow (issue 11: a 9.4 MB title
+#: took the dossier 16-38 s to render).
+DEFAULT_CHAR_CAPS = {"text": 300, "textarea": 5000}
+
 FieldType = Literal[
     "text", "textarea", "number", "date", "choice", "multichoice", "yesno", "organisation", "organisations"
 ]
@@ -147,6 +152,11 @@ class FieldDef(Strict):
     def is_text(self) -> bool:
         return self.type in ("text", "textarea")
 
+    @property
+    def char_limit(self) -> int | None:
+        """The limit a save is held to: the programme's, or Grantpath's own cap for text it leaves open."""
+        return self.max_chars or DEFAULT_CHAR_CAPS.get(self.type)
+
 
 class Repeat(Strict):
     """The official form asks the section's questions again: per item the team adds (`free`), or once
@@ -170,7 +180,7 @@ class SectionDef(Strict):
     intro: Localised | None = None
     criteria: list[str] = Field(default_factory=list, description="award criteria this section feeds")
     repeat: Repeat | None = None
-    uncertain: str | None = Field(default=None, description="what in this section is not confirmed, and why")
+    uncertain: Localised | None = Field(default=None, description="what in this section is not confirmed, and why")
     official: bool = Field(default=True, description="False for Grantpath's own sections (the needs analysis)")
     fields: list[FieldDef] = Field(min_length=1)
 

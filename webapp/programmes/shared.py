@@ -4,6 +4,7 @@ choices.yaml and chooser.yaml."""
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
@@ -26,6 +27,17 @@ class Pattern(Strict):
         return self
 
 
+class FinalReport(Strict):
+    """When the final report is usually due; the grant agreement's own date rules over it."""
+
+    days_after_end: int = Field(ge=0, le=366, description="the default due date: the project's end plus this")
+    source: str = Field(min_length=3)
+    confirmed: bool = True
+
+    def due(self, project_end: date) -> date:
+        return project_end + timedelta(days=self.days_after_end)
+
+
 class Programme(Strict):
     """A funding programme (Erasmus+, Nordplus Junior): what every one of its actions shares."""
 
@@ -36,6 +48,7 @@ class Programme(Strict):
     partner_document_label: Localised
     source: str = Field(min_length=3)
     project_number: Pattern | None = Field(default=None, description="the grant agreement's project number")
+    final_report: FinalReport
 
 
 class Programmes(Strict):

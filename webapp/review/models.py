@@ -29,6 +29,16 @@ class SectionComment(db.Model):
 
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])
     resolved_by: Mapped[User | None] = relationship(foreign_keys=[resolved_by_id])
+    application = relationship("Application")
+
+    @property
+    def organisation_ids(self) -> set[int]:
+        """A comment belongs where its application does (webapp.core.access answers 404 elsewhere)."""
+        return self.application.organisation_ids
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None
 
 
 class PrincipalReview(db.Model):

@@ -11,7 +11,7 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
-from ..core.i18n import current_language
+from ..core.i18n import current_language, format_number
 from ..lifecycle import Stage
 from ..programmes import registry
 
@@ -32,6 +32,8 @@ def display_value(fdef, value, participants) -> str:
         return ", ".join(names.get(v, "?") for v in values)
     if fdef.type == "yesno":
         return str(_l("Yes")) if value == "yes" else str(_l("No"))
+    if fdef.type == "number" and isinstance(value, (int, float)):
+        return format_number(value)  # as every other amount on the pages: "30 000" / "30,000"
     return str(value)
 
 

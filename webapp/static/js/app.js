@@ -70,7 +70,8 @@
     }
     guard();
     form.addEventListener("input", function () { edits += 1; guard(); });
-    form.addEventListener("submit", function () { saved = edits; guard(); });  // the button saves: leaving is the point
+    form.addEventListener("submit", function () { saved = edits; guard(); keepDraft(form); });  // the button saves: leaving is the point
+    if (form.getAttribute("data-autosave") === "on" && restoreDraft(form)) { edits += 1; guard(); }
     // Not on the conflict page: there, saving is the merge, and the user decides when it is done.
     if (form.getAttribute("data-autosave") !== "on" || !window.fetch || !window.FormData) { return; }
     // form.action would name the buttons called "action": read the attribute instead.
@@ -115,6 +116,16 @@
             // stop, and offer the page that shows both texts
             stopped = true;
             showConflict(result.body);
+          } else if (result.code === 401) {
+            // signed out meanwhile: keep the text (here, and for the page the sign-in returns to)
+            stopped = true;
+            keepDraft(form);
+            status.textContent = result.body.message + " ";
+            var link = document.createElement("a");
+            link.href = result.body.sign_in;
+            link.target = "_blank";
+            link.textContent = document.documentElement.lang === "sv" ? "Logga in i en ny flik" : "Sign in in a new tab";
+            status.appendChild(link);
           } else if (result.body.status === "refused") {
             // the application was locked (sent to the principal): stop, keep the text, say why
             stopped = true;
@@ -131,6 +142,57 @@
       timer = setTimeout(send, 2500);
     });
     form.addEventListener("submit", function () { clearTimeout(timer); stopped = true; });
+  }
+
+  // Unsaved text survives a save that did not arrive (a session that ended sends the save to the
+  // sign-in page): the form's values are kept in this tab's sessionStorage when it is sent, and put
+  // back when the same section opens again on the same stored version.
+  function draftKey(form) { return "grantpath-draft:" + form.getAttribute("action"); }
+
+  function versionOf(form) {
+    var version = form.querySelector("input[name=version]");
+    return version ? version.value : "";
+  }
+
+  function keepDraft(form) {
+    if (!window.sessionStorage) { return; }
+    var values = {};
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || el.disabled || ["hidden", "submit", "button", "file"].indexOf(el.type) !== -1) { return; }
+      values[el.name] = values[el.name] || [];
+      if ((el.type !== "checkbox" && el.type !== "radio") || el.checked) { values[el.name].push(el.value); }
+    });
+    try { sessionStorage.setItem(draftKey(form), JSON.stringify({ version: versionOf(form), values: values })); } catch (e) { /* full or off */ }
+  }
+
+  function restoreDraft(form) {
+    if (!window.sessionStorage) { return false; }
+    var draft = null;
+    try { draft = JSON.parse(sessionStorage.getItem(draftKey(form)) || "null"); } catch (e) { draft = null; }
+    sessionStorage.removeItem(draftKey(form));
+    if (!draft || draft.version !== versionOf(form)) { return false; }  // saved since, or saved by someone else
+    var changed = false;
+    Array.prototype.forEach.call(form.elements, function (el) {
+      var values = draft.values[el.name];
+      if (!values || el.disabled || ["hidden", "submit", "button", "file"].indexOf(el.type) !== -1) { return; }
+      if (el.type === "checkbox" || el.type === "radio") {
+        var checked = values.indexOf(el.value) !== -1;
+        if (el.checked !== checked) { el.checked = checked; changed = true; }
+      } else if (values.length && el.value !== values[0]) {
+        el.value = values[0];
+        el.dispatchEvent(new Event("input", { bubbles: true }));
+        changed = true;
+      }
+    });
+    if (changed) {
+      var status = form.querySelector(".autosave-status");
+      if (status) {
+        status.textContent = document.documentElement.lang === "sv"
+          ? "Texten du inte hann spara är tillbaka. Spara för att behålla den."
+          : "The text you had not saved is back. Save to keep it.";
+      }
+    }
+    return changed;
   }
 
   function setUpCopyButtons(root) {
