@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 import os
+import smtplib
+import socket
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from flask import has_app_context
@@ -14,6 +20,8 @@ from webapp import create_app
 from webapp.extensions import db as _db
 
 ROOT = Path(__file__).resolve().parent.parent
+
+REAL_SMTP = smtplib.SMTP  # taken before the suite's guard replaces it per test
 
 TEST_PASSWORD = "correct horse battery"
 
@@ -126,3 +134,54 @@ def insert_one_application(conn, call_year_column: str = "call_year") -> None:
             f"'draft', 1, '2027-R1', 2027, 1, {now}, {now})"
         )
     )
+
+
+class Inbox:
+    """What a real SMTP server (aiosmtpd on the loopback) received: each message's envelope
+    recipients with its text, and the same messages parsed by the email package."""
+
+    def __init__(self):
+        self.messages: list[tuple[list[str], str]] = []
+        self.parsed: list[email.message.EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append((envelope.rcpt_tos, envelope.content.decode("utf-8", "replace")))
+        self.parsed.append(email.message_from_bytes(envelope.original_content, policy=email.policy.default))
+        return "250 OK"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def smtp_server(port: int) -> Iterator[Inbox]:
+    """An SMTP server on the loopback for the block's duration."""
+    from aiosmtpd.controller import Controller
+
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield inbox
+    finally:
+        controller.stop()
+
+
+def allow_real_smtp(monkeypatch) -> None:
+    """Lifts the suite's guard against real mail for one test that talks to `smtp_server`."""
+    monkeypatch.setattr(smtplib, "SMTP", REAL_SMTP)
+
+
+@contextmanager
+def app_with_smtp(db_url: str, port: int, **extra):
+    """An app of its own (same database) that delivers mail by SMTP to `port` on the loopback."""
+    app = build_app(db_url, MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_USE_TLS=False, **extra)
+    try:
+        yield app
+    finally:
+        with app.app_context():
+            _db.session.remove()
+            _db.engine.dispose()

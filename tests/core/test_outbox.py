@@ -3,68 +3,41 @@
 
 from __future__ import annotations
 
-import smtplib
-import socket
-
 import pytest
-from aiosmtpd.controller import Controller
 from flask import Blueprint
 
 from pages import numbers
-from support import build_app, sign_in_as
+from support import allow_real_smtp, app_with_smtp, free_port, sign_in_as, smtp_server
 from webapp.auth.models import Role
 from webapp.core import mail
 from webapp.core.outbox import OutboxMessage
 from webapp.extensions import db as _db
-
-REAL_SMTP = smtplib.SMTP  # the suite's guard replaces it per test; this module talks to a real server
-
-
-class Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append((envelope.rcpt_tos, envelope.content.decode("utf-8", "replace")))
-        return "250 OK"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
 def smtp_app(db_url, monkeypatch):
     """An app of its own (same database) that sends mail by SMTP to a port on the loopback, with a
     route that enqueues a mail and then fails."""
-    monkeypatch.setattr(smtplib, "SMTP", REAL_SMTP)
-    port = _free_port()
-    app = build_app(db_url, MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_USE_TLS=False)
-    failing = Blueprint("failing", __name__)
+    allow_real_smtp(monkeypatch)
+    port = free_port()
+    with app_with_smtp(db_url, port) as app:
+        failing = Blueprint("failing", __name__)
 
-    @failing.post("/test/mail-then-fail")
-    def mail_then_fail():
-        mail.send("someone@example.org", "Never", "This request fails after writing a mail.")
-        return "refused", 422
+        @failing.post("/test/mail-then-fail")
+        def mail_then_fail():
+            mail.send("someone@example.org", "Never", "This request fails after writing a mail.")
+            return "refused", 422
 
-    mail_then_fail.access_rule = "public"
-    app.register_blueprint(failing)
-    yield app, port
-    with app.app_context():
-        _db.session.remove()
-        _db.engine.dispose()
+        mail_then_fail.access_rule = "public"
+        app.register_blueprint(failing)
+        yield app, port
 
 
 @pytest.fixture
 def inbox(smtp_app):
     _app, port = smtp_app
-    handler = Inbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield handler
-    controller.stop()
+    with smtp_server(port) as handler:
+        yield handler
 
 
 def _invite(app, admin, email):
@@ -102,14 +75,8 @@ def test_a_failed_delivery_stays_pending_until_delivered(smtp_app, make):
     assert _invite(app, admin, "ny@example.org").status_code == 302  # nobody listens: the invitation still stands
     (message,) = _messages()
     assert message.delivered_at is None and message.attempts == 1 and "Error" in message.last_error
-    handler = Inbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        with app.app_context():  # the command runs in this app, not in the suite's
-            result = app.test_cli_runner().invoke(args=["outbox", "deliver"])
-    finally:
-        controller.stop()
+    with smtp_server(port) as handler, app.app_context():  # the command runs in this app, not in the suite's
+        result = app.test_cli_runner().invoke(args=["outbox", "deliver"])
     assert result.exit_code == 0 and numbers(result.output) == [1, 0]  # delivered, still pending
     assert [r for r, _ in handler.messages] == [["ny@example.org"]]
     (message,) = _messages()

@@ -29,7 +29,9 @@ class SubmissionForm(BaseForm):
         ],
         description=_l("The form ID or submission ID shown after sending (Erasmus+), or the Espresso application ID."),
     )
-    submitted_on = DateField(_l("Submitted on"), validators=[InputRequired(_l("Enter the date as YYYY-MM-DD.")), within_years])
+    submitted_on = DateField(
+        _l("Submitted on"), validators=[InputRequired(_l("Enter the date as YYYY-MM-DD.")), within_years]
+    )
     submitted_time = TimeField(
         _l("At (Swedish time)"), validators=[InputRequired(_l("Enter the time as HH:MM."))], format="%H:%M"
     )
@@ -56,8 +58,12 @@ class GrantForm(BaseForm):
         render_kw={"inputmode": "numeric"},
     )
     project_number = StringField(_l("Project number (grant agreement)"), validators=[Optional(), Length(max=40)])
-    project_start = DateField(_l("Project starts"), validators=[InputRequired(_l("Enter the date as YYYY-MM-DD.")), within_years])
-    project_end = DateField(_l("Project ends"), validators=[InputRequired(_l("Enter the date as YYYY-MM-DD.")), within_years])
+    project_start = DateField(
+        _l("Project starts"), validators=[InputRequired(_l("Enter the date as YYYY-MM-DD.")), within_years]
+    )
+    project_end = DateField(
+        _l("Project ends"), validators=[InputRequired(_l("Enter the date as YYYY-MM-DD.")), within_years]
+    )
     interim_report_due = DateField(
         _l("Interim report due (if the grant agreement asks for one)"),
         validators=[Optional(), within_years],

@@ -1,0 +1,95 @@
+"""The demo: Solna's schools, twin towns and past projects (real public facts), a fictional school
+authority that asks for the coordinator's sign-off, fictional people with addresses at example.org,
+and applications in every lifecycle state, each brought there by the steps its people took."""
+
+from __future__ import annotations
+
+from ..applications import services as applications
+from ..applications.models import Application
+from ..auth import services as accounts
+from ..auth.models import Membership, User
+from ..extensions import db
+from ..organisations.models import Organisation, School
+from ..partners.models import Partner
+from . import history
+from .answers import write_answers
+from .people import ORGANISATIONS, PARTNER_SCHOOLS, PEOPLE, SCHOOLS, SOLNA
+from .stories import APPLICATIONS, DemoApplication
+
+DEMO_PASSWORD = "grantpath-demo"
+
+_write_answers = write_answers  # the name tests know it by
+
+
+def is_empty() -> bool:
+    return db.session.scalar(db.select(db.func.count()).select_from(User)) == 0
+
+
+def load() -> Organisation:
+    """Loads the demo into an empty database and commits; answers the municipality."""
+    organisations = {
+        name: Organisation(name=name, kind=kind, country="SE", portfolio_public=public, coordinator_signoff=signoff)
+        for name, kind, public, signoff in ORGANISATIONS
+    }
+    db.session.add_all(organisations.values())
+    schools = {
+        name: School(organisation=organisations[org], name=name, city=city, country="SE", oid=oid, address=address)
+        for org, name, city, oid, address in SCHOOLS
+    }
+    db.session.add_all(schools.values())
+    users = {}
+    for email, name, language, roles in PEOPLE:
+        user = User(email=email, name=name, language=language)
+        if users:  # one public password for every demo account: hashed once (argon2 takes its time on purpose)
+            user.password_hash = next(iter(users.values())).password_hash
+        else:
+            accounts.set_password(user, DEMO_PASSWORD)
+        for org, role, school in roles:
+            user.memberships.append(Membership(organisation=organisations[org], role=role, school=schools.get(school)))
+        users[email] = user
+        db.session.add(user)
+    db.session.flush()
+    for demo in APPLICATIONS:
+        application = _start(demo, schools[demo.school], users)
+        for step in demo.steps:
+            history.take(application, step, users)
+    db.session.commit()
+    return organisations[SOLNA]
+
+
+def _start(demo: DemoApplication, school: School, users: dict) -> Application:
+    """The application as its team started and wrote it, before any step."""
+    owner = users[demo.owner]
+    with history.happened(history.moment(demo.started)):
+        application = applications.create(owner, school, demo.action, demo.round, demo.title)
+        application.team = [owner, *(users[e] for e in demo.team)]
+        for key, status in demo.partners:
+            name, country, city, contact = PARTNER_SCHOOLS[key]
+            application.partners.append(
+                Partner(
+                    name=name,
+                    country=country,
+                    city=city,
+                    status=status,
+                    contact_name=contact,
+                    contact_email=f"{contact.split()[0].lower()}.{country.lower()}@example.org",
+                )
+            )
+        db.session.flush()
+        if demo.sentences:
+            write_answers(
+                application,
+                owner,
+                list(demo.sentences),
+                complete=demo.answers == "all",
+                title=demo.title,
+                english_title=demo.english_title,
+            )
+    return application
+
+
+def demo_counts() -> dict:
+    return {
+        "applications": db.session.scalar(db.select(db.func.count()).select_from(Application)),
+        "users": db.session.scalar(db.select(db.func.count()).select_from(User)),
+    }

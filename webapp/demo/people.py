@@ -1,0 +1,63 @@
+"""Who is in the demo: Solna stad with three of its schools (real public facts), a fictional school
+authority that asks for the coordinator's sign-off, and fictional people at example.org."""
+
+from __future__ import annotations
+
+from ..auth.models import Role
+from ..organisations.models import OrganisationKind
+
+SOLNA = "Solna stad"
+VANORT = "Vänortsstiftelsen"
+
+# name, kind, published portfolio, coordinator's sign-off
+ORGANISATIONS = [
+    (SOLNA, OrganisationKind.MUNICIPALITY, True, False),
+    # Fictional: an independent school authority that co-funds its school's projects, so a
+    # coordinator signs off every application; the municipality's coordinator serves it too.
+    (VANORT, OrganisationKind.SCHOOL_AUTHORITY, False, True),
+]
+
+# organisation, name, city, OID, address
+SCHOOLS = [
+    (SOLNA, "Solna Gymnasium", "Solna", "E10234567", "Skolgatan 1, 171 00 Solna"),
+    (SOLNA, "Ulriksdalsskolan", "Solna", "E10234568", "Ulriksdalsvägen 2, 170 00 Solna"),
+    (SOLNA, "Bergshamraskolan", "Solna", "E10234569", "Bergshamravägen 3, 170 00 Solna"),
+    (VANORT, "Vänortsskolan", "Solna", "E10234570", "Vänortsgatan 4, 171 00 Solna"),
+]
+
+# email, name, language, [(organisation, role, school name or None)]
+PEOPLE = [
+    ("teacher@example.org", "Elin Lindqvist", "sv", [(SOLNA, Role.TEACHER, "Solna Gymnasium")]),
+    ("principal@example.org", "Mats Berglund", "sv", [(SOLNA, Role.PRINCIPAL, "Solna Gymnasium")]),
+    (
+        "coordinator@example.org",
+        "Sara Nyström",
+        "sv",
+        [(SOLNA, Role.COORDINATOR, None), (VANORT, Role.COORDINATOR, None)],
+    ),
+    ("admin@example.org", "Johan Ek", "en", [(SOLNA, Role.ADMIN, None)]),
+    ("amir.haddad@example.org", "Amir Haddad", "sv", [(SOLNA, Role.TEACHER, "Ulriksdalsskolan")]),
+    ("karin.holm@example.org", "Karin Holm", "sv", [(SOLNA, Role.PRINCIPAL, "Ulriksdalsskolan")]),
+    ("lena.sjoberg@example.org", "Lena Sjöberg", "sv", [(SOLNA, Role.TEACHER, "Solna Gymnasium")]),
+    (
+        "oskar.falk@example.org",
+        "Oskar Falk",
+        "sv",
+        [(SOLNA, Role.TEACHER, "Bergshamraskolan"), (SOLNA, Role.PRINCIPAL, "Bergshamraskolan")],
+    ),
+    ("maja.korhonen@example.org", "Maja Korhonen", "en", [(VANORT, Role.TEACHER, "Vänortsskolan")]),
+    ("nils.ahlgren@example.org", "Nils Ahlgren", "sv", [(VANORT, Role.PRINCIPAL, "Vänortsskolan")]),
+]
+
+# Partner schools in Solna's twin towns and the YEPSA project; their contact people are fictional.
+# key: (name, country, city, contact)
+PARTNER_SCHOOLS = {
+    "gladsaxe": ("Gladsaxe Gymnasium", "DK", "Gladsaxe", "Mette Holm"),
+    "ski": ("Ski videregående skole", "NO", "Nordre Follo", "Ingrid Solberg"),
+    "pirkkala": ("Pirkkalan yhteiskoulu", "FI", "Pirkkala", "Aino Lehtinen"),
+    "valmiera": ("Valmieras Valsts ģimnāzija", "LV", "Valmiera", "Ilze Kalniņa"),
+    "praha": ("Gymnázium Praha", "CZ", "Praha", "Jana Dvořáková"),
+    "wolfsburg": ("Gymnasium Wolfsburg", "DE", "Wolfsburg", "Lukas Brandt"),
+    "poprad": ("Gymnázium Poprad", "SK", "Poprad", "Zuzana Horváthová"),
+    "bologna": ("Liceo Sportivo Bologna", "IT", "Bologna", "Giulia Ferri"),
+}
