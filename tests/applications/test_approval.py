@@ -152,3 +152,15 @@ def test_status_mail_respects_each_persons_choice(login, team, db, outbox):
     outbox.clear()
     _take(login(principal), application, "request_changes", comment="Kortare sammanfattning.")
     assert [m["To"] for m in outbox] == [owner.email]  # the co-writer turned status mail off
+
+
+def test_the_principals_remark_leaves_the_overview_once_the_application_is_submitted(login, team, db):
+    application, owner, _co_writer, principal = team
+    _take(login(owner), application, "send_to_principal")
+    _take(login(principal), application, "request_changes", comment="Kortare sammanfattning.")
+    assert 'id="latest-comment"' in login(owner).get(f"/applications/{application.id}").get_data(as_text=True)
+    db.session.rollback()
+    application = db.session.get(Application, application.id)
+    application.status = Status.SUBMITTED  # as after approval and registering the submission
+    db.session.commit()
+    assert 'id="latest-comment"' not in login(owner).get(f"/applications/{application.id}").get_data(as_text=True)

@@ -73,7 +73,9 @@ def test_registering_the_submission_records_it_and_flags_a_late_one(login, appro
     assert stored.submission.reference == "KA210-SCH-3D084792" and stored.submission.late is False
     document = db.session.scalar(db.select(Document).where(Document.application_id == approved.id))
     assert (document.kind, document.filename) == (DocumentKind.SUBMITTED_APPLICATION, "KA210 ansökan.pdf")
-    assert 'id="submission"' in client.get(f"/applications/{approved.id}").get_data(as_text=True)
+    overview = client.get(f"/applications/{approved.id}").get_data(as_text=True)
+    assert 'id="submission"' in overview
+    assert 'class="app-deadline"' not in overview  # the call's deadline is history once submitted
 
 
 def test_a_submission_after_the_deadline_is_late(login, make, db):

@@ -87,7 +87,10 @@ class StepTaken:
 
 
 def latest_comment(application: Application) -> StepTaken | None:
-    """The last lifecycle step someone explained (asking for changes, declining, reopening ...)."""
+    """The last lifecycle step someone explained (asking for changes, declining, reopening ...), while
+    it still concerns the team: once the application is submitted it is history (the activity log)."""
+    if state_of(application).sent:
+        return None
     events = db.session.scalars(
         db.select(AuditEvent)
         .where(

@@ -318,6 +318,7 @@ APPLICATIONS = [
         "Bergshamraskolan",
         OSKAR,
         "2025-12-15 10:00",
+        partners=(("valmiera", _CONFIRMED),),  # the host school of the job shadowing
         sentences=(
             "Sex lärare jobbskuggar kollegor i Valmiera en vecka var.",
             "Lärarna tar med sig nya sätt att arbeta med läsförståelse tillbaka till sina klasser.",
