@@ -82,6 +82,7 @@ def test_every_known_action_has_its_label_in_the_readers_language(app, make, lan
         "partner.created": {"name": [None, "Skole A"], "country": [None, "DK"]},
         "partner.updated": {"name": ["Skole A", "Skole B"]},
         "partner.removed": {"name": ["Skole B", None], "country": ["DK", None]},
+        "partner.restored": {"name": [None, "Skole B"], "restored_from": [None, 7]},
     }
     with force_locale(language):
         for action, (plain, with_name) in labels.LABELS.items():
@@ -102,6 +103,7 @@ def test_every_known_action_has_its_label_in_the_readers_language(app, make, lan
         "partner.created",
         "partner.updated",
         "partner.removed",
+        "partner.restored",
         "checklist.saved",
         "self_assessment.saved",
     }

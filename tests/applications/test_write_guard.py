@@ -9,6 +9,7 @@ import pytest
 from webapp.applications.models import Application
 from webapp.core.audit import AuditEvent
 from webapp.lifecycle import STATES, Stage, Status
+from webapp.partners import services as partner_services
 from webapp.partners.models import Partner
 from webapp.review.models import SectionComment
 from webapp.sections.models import ChecklistTicks, SectionAnswer, SelfAssessment
@@ -74,6 +75,7 @@ WRITES = {
         lambda a, p: {"name": "Nytt namn", "country": "DK", "status": "identified", "loaded_version": p.version},
     ),
     "partners.remove": ("partners/{partner}/remove", lambda a, p: {}),
+    "partners.restore": ("partners/restore/{removal}", lambda a, p: {}),
     "sections.restore_version": ("sections/needs/history/1/restore", lambda a, p: {}),
     "review.add_comment": ("review/sections/needs/comments", lambda a, p: {"comment-needs-body": "Konkretare mål."}),
     "review.resolve_comment": ("comments/{comment}/resolve", lambda a, p: {}),
@@ -82,7 +84,10 @@ WRITES = {
 
 def _url(db, application, partner_id, path) -> str:
     comment = db.session.scalar(db.select(SectionComment.id).where(SectionComment.application_id == application.id))
-    return f"/applications/{application.id}/" + path.format(partner=partner_id, comment=comment)
+    removal = db.session.scalar(
+        db.select(AuditEvent.id).where(AuditEvent.action == "partner.removed", AuditEvent.object_id == application.id)
+    )
+    return f"/applications/{application.id}/" + path.format(partner=partner_id, comment=comment, removal=removal)
 
 
 def _version(application, key):
@@ -105,6 +110,7 @@ def written(make, db):
 
     application = make.application(action_key="KA210-SCH")
     partner = make.partner(application)
+    partner_services.remove(application.owner, application, make.partner(application, name="Borttagen skola"))
     demo._write_answers(application, application.owner, ["Eleverna behöver läsa mer."], complete=False)
     db.session.add(
         SectionComment(application=application, section_key="needs", author=application.owner, body="Källa?")

@@ -9,6 +9,7 @@ import pytest
 
 from webapp.auth.models import Role
 from webapp.core import access
+from webapp.partners import services as partner_services
 from webapp.documents.models import Document, DocumentKind
 from webapp.review.models import SectionComment
 
@@ -62,6 +63,7 @@ RULES = {
     "partners.create": Rule(EDITORS),
     "partners.edit": Rule(EDITORS),
     "partners.remove": Rule(EDITORS, destructive=True),
+    "partners.restore": Rule(EDITORS, destructive=True),  # once undone, the removal is gone
     # The world's organisations publish no portfolio: the page does not exist (tests/portfolio).
     "portfolio.index": Rule(frozenset(ROLES), public=True, fixed=404),
     "pdf.dossier": Rule(SCHOOL_READERS),
@@ -128,11 +130,16 @@ def world(make, db):
     )
     db.session.add_all([own_comment, other_comment])
     db.session.flush()
+    own_removal, other_removal = (
+        partner_services.remove(users["teacher"], a, make.partner(a, name="Borttagen skola"))
+        for a in (own_application, other_application)
+    )
     own = {
         "application_id": own_application.id,
         "partner_id": make.partner(own_application).id,
         "document_id": own_document.id,
         "comment_id": own_comment.id,
+        "event_id": own_removal.id,
         "stage": "partners",
         "key": "description",
         "n": 1,  # a version of the section (none is saved: restoring it says so)
@@ -149,6 +156,7 @@ def world(make, db):
         "partner_id": make.partner(other_application).id,
         "document_id": other_document.id,
         "comment_id": other_comment.id,
+        "event_id": other_removal.id,
         "stage": "partners",
         "key": "description",
         "n": 1,  # a version of the section (none is saved: restoring it says so)

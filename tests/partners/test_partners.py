@@ -110,6 +110,38 @@ def test_remove_deletes_and_records_it(login, make, db):
     assert action == "partner.removed" and changes["name"] == ["Pirkkala", None]
 
 
+def test_a_removal_can_be_undone_once_with_every_field_back(login, make, db):
+    """A partner was removed with one click and no way back (issue 11)."""
+    application = make.application()
+    partner = make.partner(application, name="Pirkkala lukio", country="FI", status=PartnerStatus.CONFIRMED)
+    partner.contact_email, partner.notes = "rektor@pirkkala.example.org", "Vänort sedan 1990."
+    db.session.commit()
+    kept = {f: getattr(partner, f) for f in ("name", "country", "status", "contact_email", "notes")}
+    client = login(application.owner)
+    removed = client.post(f"/applications/{application.id}/partners/{partner.id}/remove")
+    listing = client.get(removed.headers["Location"]).get_data(as_text=True)
+    assert 'id="undo-removal"' in listing and "Pirkkala lukio" in listing
+    undo = listing.split('id="undo-removal"')[1].split('action="')[1].split('"')[0]
+    assert client.post(undo).status_code == 302
+    (back,) = db.session.scalars(db.select(Partner).where(Partner.application_id == application.id))
+    assert {f: getattr(back, f) for f in kept} == kept
+    assert client.post(undo).status_code == 404  # undone once; a second click adds nothing
+    assert len(_partners(db, application)) == 1
+    assert 'id="undo-removal"' not in client.get(removed.headers["Location"]).get_data(as_text=True)
+    assert [a for a, _c in _events(db, application)][-2:] == ["partner.removed", "partner.restored"]
+
+
+def test_another_applications_removal_cannot_be_undone_here(login, make, db):
+    application = make.application()
+    other = make.application(application.school, owner=application.owner)
+    partner = make.partner(other)
+    db.session.commit()
+    client = login(application.owner)
+    event = client.post(f"/applications/{other.id}/partners/{partner.id}/remove").headers["Location"].split("=")[-1]
+    assert client.post(f"/applications/{application.id}/partners/restore/{event}").status_code == 404
+    assert _partners(db, application) == []
+
+
 def test_a_partner_of_another_application_is_not_found(login, make):
     application = make.application()
     other = make.application(application.school)

@@ -27,6 +27,7 @@ LABELS: dict[str, tuple[str, str | None]] = {
     "partner.created": (_l("Partner added"), _l("Partner added: %(name)s")),
     "partner.updated": (_l("Partner changed"), _l("Partner changed: %(name)s")),
     "partner.removed": (_l("Partner removed"), _l("Partner removed: %(name)s")),
+    "partner.restored": (_l("Partner put back"), _l("Partner put back: %(name)s")),
     "checklist.saved": (_l("Checklist saved"), None),
     "self_assessment.saved": (_l("Self-assessment saved"), None),
 }

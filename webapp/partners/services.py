@@ -64,10 +64,43 @@ def _assign(partner: Partner, data: dict) -> None:
         setattr(partner, field, (value or None) if field == "oid" else (value or ""))
 
 
-def remove(user: User, application: Application, partner: Partner) -> None:
-    """Removes the partner; Conflict if someone else removed or changed it at the same moment."""
+def remove(user: User, application: Application, partner: Partner) -> audit.AuditEvent:
+    """Removes the partner; Conflict if someone else removed or changed it at the same moment. The
+    event keeps every field, so the removal can be undone (`restore`)."""
     snapshot = audit.snapshot(partner, FIELDS)
     with versioned_write(partner):
         db.session.delete(partner)
     db.session.expire(application, ["partners"])
-    audit.record(user, "partner.removed", application, application.organisation_id, snapshot, None)
+    event = audit.record(user, "partner.removed", application, application.organisation_id, snapshot, None)
+    db.session.flush()
+    return event
+
+
+def undoable_removal(application: Application, event_id: int | None) -> audit.AuditEvent | None:
+    """The removal of one of this application's partners, if it has not been undone yet."""
+    event = db.session.get(audit.AuditEvent, event_id) if event_id else None
+    if event is None or event.action != "partner.removed" or event.object_type != "application":
+        return None
+    if event.object_id != application.id:
+        return None
+    restored = db.session.scalars(
+        db.select(audit.AuditEvent.changes).where(
+            audit.AuditEvent.action == "partner.restored",
+            audit.AuditEvent.object_type == "application",
+            audit.AuditEvent.object_id == application.id,
+        )
+    )
+    return None if any((c.get("restored_from") or [None, None])[1] == event.id for c in restored) else event
+
+
+def restore(user: User, application: Application, removal: audit.AuditEvent) -> Partner:
+    """Puts a removed partner back as it was (a new row: its letters and links name the new id)."""
+    data = {field: (removal.changes.get(field) or [None])[0] for field in FIELDS}
+    partner = Partner(application_id=application.id)
+    db.session.add(partner)
+    _assign(partner, {**data, "status": data["status"] or PartnerStatus.IDENTIFIED})
+    db.session.flush()
+    db.session.expire(application, ["partners"])
+    after = {**audit.snapshot(partner, FIELDS), "restored_from": removal.id}
+    audit.record(user, "partner.restored", application, application.organisation_id, None, after)
+    return partner

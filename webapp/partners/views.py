@@ -38,6 +38,7 @@ def index(application: Application):
         eligible=sections.eligible_countries(definition) if definition else set(),
         programme=registry.programme(definition.programme) if definition else None,
         editing=access.can("application.edit_content", application),
+        removal=services.undoable_removal(application, request.args.get("removed", type=int)),
         partner_stage=STAGES[Stage.PARTNERS],
         action_form=ActionForm(),
     )
@@ -90,11 +91,20 @@ def edit(application: Application, partner_id: int):
 def remove(application: Application, partner_id: int):
     partner = _partner(application, partner_id)
     if ActionForm().validate_on_submit():
-        name = partner.name
         try:
-            services.remove(current_user, application, partner)
+            removal = services.remove(current_user, application, partner)
         except Conflict:
             flash(_("Someone else changed or removed this partner at the same moment. Check the list."), "warning")
-        else:
-            flash(_("%(name)s is removed from the application.", name=name), "success")
+        else:  # the list offers to undo it
+            return redirect(url_for("partners.index", application_id=application.id, removed=removal.id))
+    return redirect(url_for("partners.index", application_id=application.id))
+
+
+@bp.post("/restore/<int:event_id>")
+@access.guard("application.edit_content", Application, "application_id", lock="share")
+def restore(application: Application, event_id: int):
+    removal = services.undoable_removal(application, event_id) or abort(404)
+    if ActionForm().validate_on_submit():
+        partner = services.restore(current_user, application, removal)
+        flash(_("%(name)s is back on the application.", name=partner.name), "success")
     return redirect(url_for("partners.index", application_id=application.id))
