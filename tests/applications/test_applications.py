@@ -70,6 +70,24 @@ def test_create_rejects_bad_input_next_to_the_field_and_keeps_it(app, login, mak
     assert db.session.scalar(db.select(db.func.count()).select_from(Application)) == 0
 
 
+def test_the_same_form_sent_twice_creates_one_application(login, make, db):
+    """Back, then Send again, created a second application (issue 11)."""
+    teacher = make.user(Role.TEACHER)
+    client = login(teacher)
+    page = client.get("/applications/new").get_data(as_text=True)
+    key = page.split('name="form_key" type="hidden" value="')[1].split('"')[0]
+    data = {"title": "Idrott i Europa", "call": "KA210-SCH/2027-R1", "school_id": teacher.memberships[0].school_id}
+    first = client.post("/applications/new", data={**data, "form_key": key})
+    again = client.post("/applications/new", data={**data, "form_key": key})
+    assert first.status_code == again.status_code == 302 and first.headers["Location"] == again.headers["Location"]
+    assert db.session.scalar(db.select(db.func.count()).select_from(Application)) == 1
+    fresh = client.get("/applications/new").get_data(as_text=True)
+    other_key = fresh.split('name="form_key" type="hidden" value="')[1].split('"')[0]
+    assert other_key != key  # a new form is a new application
+    client.post("/applications/new", data={**data, "form_key": other_key})
+    assert db.session.scalar(db.select(db.func.count()).select_from(Application)) == 2
+
+
 def test_teacher_cannot_create_for_another_school(login, make, db):
     teacher = make.user(Role.TEACHER)
     other = make.school(teacher.memberships[0].organisation)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, SelectField, StringField, ValidationError
 from wtforms.validators import DataRequired, InputRequired, Length
@@ -43,6 +45,8 @@ class ApplicationForm(BaseForm):
         description=_l("Its texts are copied into the sections this form shares with it."),
     )
     copy_partners = BooleanField(_l("Copy its partners too (they will need to confirm again)"))
+    # Names this filled-in form: sent twice (Back, then Send again), it still creates one application.
+    form_key = HiddenField(default=lambda: secrets.token_urlsafe(16))
 
     def __init__(self, *args, action_rounds=(), schools=(), keep_call=None, earlier=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -69,6 +73,7 @@ class ApplicationForm(BaseForm):
 class EditApplicationForm(ApplicationForm):
     copy_from = None  # reuse is offered only when an application is created
     copy_partners = None
+    form_key = None
     team = CheckboxListField(
         _l("Co-writers"),
         coerce=int,

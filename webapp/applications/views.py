@@ -3,7 +3,7 @@ and taking a lifecycle transition (completing a stage today; sending, approving 
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -67,6 +67,10 @@ def create():
     if request.method == "GET" and registry.get(preset):
         form.call.data = next((c.value for c in form.call.choices if c.value.startswith(preset + "/")), None)
     if form.validate_on_submit():
+        created = _created_with(form.form_key.data)
+        if created is not None:  # the same form sent again (Back, then Send): no second application
+            flash(_("This application was already created; here it is."), "info")
+            return redirect(url_for("applications.show", application_id=created))
         school = next(s for s in schools if s.id == form.school_id.data)
         access.require("application.create", school)
         source = services.reusable_by_id(current_user, form.copy_from.data)
@@ -79,9 +83,24 @@ def create():
             copy_from=source,
             copy_partners=form.copy_partners.data,
         )
+        _remember_created(form.form_key.data, application.id)
         flash(_("The application is created. Start by describing the idea."), "success")
         return redirect(url_for("applications.show", application_id=application.id))
     return render_template("applications/new.html", form=form), 422 if form.errors else 200
+
+
+_CREATED = "created_applications"  # session: form key -> the application it created (the last few)
+
+
+def _created_with(form_key: str | None) -> int | None:
+    return session.get(_CREATED, {}).get(form_key) if form_key else None
+
+
+def _remember_created(form_key: str | None, application_id: int) -> None:
+    if form_key:
+        created = dict(list(session.get(_CREATED, {}).items())[-9:])
+        created[form_key[:40]] = application_id
+        session[_CREATED] = created
 
 
 @bp.get("/<int:application_id>")
