@@ -8,9 +8,10 @@ import re
 
 import pytest
 
+from pages import field_errors
 from webapp import demo
 from webapp.applications.models import Application, Signature, SignatureKind
-from webapp.auth.models import Role
+from webapp.auth.models import Membership, Role
 from webapp.lifecycle import STATES, Stage, Status
 from webapp.partners.models import PartnerStatus
 from webapp.sections import services as sections
@@ -139,6 +140,7 @@ def test_the_principal_may_reopen_while_it_waits_for_the_sign_off(login, sent, d
 def test_the_administrator_switches_the_sign_off_on(login, make, db):
     admin = make.user(Role.ADMIN)
     organisation = admin.memberships[0].organisation
+    make.user(Role.COORDINATOR, organisation=organisation)  # someone who can sign off
     db.session.commit()
     client = login(admin)
     page = client.get("/admin/organisation").get_data(as_text=True)
@@ -150,3 +152,45 @@ def test_the_administrator_switches_the_sign_off_on(login, make, db):
     client.post("/admin/organisation", data=data)
     db.session.expire_all()
     assert db.session.get(type(organisation), organisation.id).coordinator_signoff is False
+
+
+def test_without_an_active_coordinator_approval_does_not_wait_for_nobody(login, sent, db):
+    """Found in review: the organisation asked for the sign-off but had no coordinator, so an approved
+    application sat in "waiting for the sign-off" with nobody able to move it."""
+    application, _owner, principal, coordinator = sent
+    coordinator.active = False
+    db.session.commit()
+    _take(login(principal), application, "approve", declaration="yes")
+    assert _status(db, application) == Status.APPROVED
+
+
+def test_the_administrator_cannot_ask_for_a_sign_off_nobody_can_give(login, make, db):
+    admin = make.user(Role.ADMIN)
+    organisation = admin.memberships[0].organisation
+    db.session.commit()
+    data = {"name": organisation.name, "kind": organisation.kind, "country": organisation.country}
+    response = login(admin).post("/admin/organisation", data={**data, "coordinator_signoff": "y"})
+    assert response.status_code == 422 and "coordinator_signoff" in field_errors(response.get_data(as_text=True))
+    db.session.expire_all()
+    assert db.session.get(type(organisation), organisation.id).coordinator_signoff is False
+
+
+def test_the_principal_who_approved_cannot_also_sign_off_for_the_organisation(login, sent, make, db):
+    application, _owner, principal, _coordinator = sent
+    principal.memberships.append(
+        Membership(organisation_id=application.organisation_id, role=Role.COORDINATOR, school_id=None)
+    )
+    db.session.commit()
+    boss = login(principal)
+    _take(boss, application, "approve", declaration="yes")
+    _take(boss, application, "sign_off", declaration="yes")
+    assert _status(db, application) == Status.AWAITING_SIGNOFF
+    assert _signatures(db, application) == [(SignatureKind.PRINCIPAL, principal.id, True)]
+
+
+def test_the_coordinators_card_leads_to_the_review(login, sent, db):
+    application, _owner, principal, coordinator = sent
+    _take(login(principal), application, "approve", declaration="yes")
+    start = login(coordinator).get("/").get_data(as_text=True)
+    card = start.split('id="signoff-heading"')[1].split("</section>")[0]
+    assert f'href="/applications/{application.id}/review"' in card

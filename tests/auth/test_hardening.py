@@ -255,3 +255,20 @@ def test_trusted_hosts_refuse_any_other_host_name(db_url):
     finally:
         with app.app_context():
             _db.engine.dispose()
+
+
+@pytest.mark.parametrize(
+    "target,followed",
+    [
+        ("/applications/3", True),
+        ("/applications/3?lang=en", True),
+        ("//evil.example", False),
+        ("/\\evil.example", False),  # browsers read the backslash as a slash (found in review)
+        ("/\tevil", False),
+        ("https://evil.example/", False),
+    ],
+)
+def test_only_plain_same_site_paths_are_followed_after_a_form(target, followed):
+    from webapp.core.web import safe_next
+
+    assert (safe_next(target, "/") == target) is followed

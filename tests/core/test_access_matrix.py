@@ -9,8 +9,8 @@ import pytest
 
 from webapp.auth.models import Role
 from webapp.core import access
-from webapp.partners import services as partner_services
 from webapp.documents.models import Document, DocumentKind
+from webapp.partners import services as partner_services
 from webapp.review.models import SectionComment
 
 ROLES = ("anonymous", "teacher", "reader", "elsewhere", "principal", "coordinator", "admin")

@@ -179,3 +179,19 @@ def test_the_overview_shows_the_report_deadlines_with_days_left(login, make, db)
     closed = _running(make, db, interim_due=today, status=Status.CLOSED)
     page = parse(login(closed.owner).get(f"/applications/{closed.id}").get_data(as_text=True))
     assert page.find(id="report-final") is None and page.find(id="report-interim") is None
+
+
+def test_the_overview_offers_the_interim_report_only_where_one_is_due(login, make, db):
+    """It showed a greyed-out button on every running project, for good (found in review)."""
+    without = _running(make, db)
+    due = _running(make, db, interim_due=date(2025, 9, 30))
+    for application, offered in ((without, False), (due, True)):
+        page = login(application.owner).get(f"/applications/{application.id}").get_data(as_text=True)
+        assert ("action-send_interim_report" in page) is offered
+
+
+def test_an_interim_report_sent_before_the_project_started_is_refused(login, make, db):
+    application = _running(make, db, interim_due=date(2025, 9, 30))
+    response = login(application.owner).post(_url(application, "send_interim_report"), data={"sent_on": "2024-08-31"})
+    assert response.status_code == 422 and set(field_errors(response.get_data(as_text=True))) == {"sent_on"}
+    assert _fresh(db, application).outcome.interim_report_sent_on is None

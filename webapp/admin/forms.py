@@ -54,9 +54,14 @@ class OrganisationForm(BaseForm):
         ),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, has_coordinator: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.country.choices = country_choices()
+        self.has_coordinator = has_coordinator
+
+    def validate_coordinator_signoff(self, field):
+        if field.data and not self.has_coordinator:  # approved applications would wait for nobody
+            raise ValidationError(_l("Give someone the coordinator role first: nobody could sign off yet."))
 
 
 class SchoolForm(BaseForm):

@@ -38,6 +38,14 @@ def update_organisation(actor: User, organisation: Organisation, data: dict) -> 
     )
 
 
+def has_active_coordinator(organisation: Organisation) -> bool:
+    """Whether someone can take the sign-off the organisation may ask for."""
+    coordinators = db.select(Membership.user_id).where(
+        Membership.organisation_id == organisation.id, Membership.role == Role.COORDINATOR
+    )
+    return db.session.scalar(db.select(db.select(User.id).where(User.id.in_(coordinators), User.active).exists()))
+
+
 def schools(organisation: Organisation) -> list[School]:
     return list(
         db.session.scalars(db.select(School).where(School.organisation_id == organisation.id).order_by(School.name))

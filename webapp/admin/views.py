@@ -35,7 +35,7 @@ def _status(form) -> int:
 @bp.route("/organisation", methods=["GET", "POST"])
 @manage_organisation
 def organisation(organisation: Organisation):
-    form = OrganisationForm(obj=organisation)
+    form = OrganisationForm(obj=organisation, has_coordinator=services.has_active_coordinator(organisation))
     if form.validate_on_submit():
         services.update_organisation(current_user, organisation, form.data)
         flash(_("Saved."), "success")

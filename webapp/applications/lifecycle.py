@@ -53,13 +53,24 @@ def declaration_text(user: User, application: Application, transition_key: str =
 
 
 @requirement("organisation_signs_off")
-def organisation_signs_off(application: Application, transition) -> Decision:
-    """The organisation asks a coordinator to sign off every approved application."""
-    return Decision(application.school.organisation.coordinator_signoff, _l("No sign-off is asked for."))
+def organisation_signs_off(application: Application, transition, user=None) -> Decision:
+    """The organisation asks a coordinator to sign off every approved application, and has one who
+    can (without an active coordinator it would wait for nobody)."""
+    asked = application.school.organisation.coordinator_signoff and bool(coordinators_of(application))
+    return Decision(asked, _l("No sign-off is asked for."))
+
+
+@requirement("another_person_signs_off")
+def another_person_signs_off(application: Application, transition, user=None) -> Decision:
+    """The organisation's sign-off is a second pair of eyes: not the principal who approved."""
+    principal = current_signature(application)
+    if principal is not None and user is not None and principal.signed_by_id == user.id:
+        return Decision.deny(_l("You approved it as principal: another coordinator signs off for the organisation."))
+    return Decision.allow()
 
 
 @requirement("nothing_left")
-def nothing_left(application: Application, transition) -> Decision:
+def nothing_left(application: Application, transition, user=None) -> Decision:
     """Sent only when every stage's rules hold: the check the page lists item by item."""
     report = sections.report(application)
     if report is None:
@@ -204,13 +215,13 @@ def _usual_final_report_due(application: Application, project_end):
 
 
 @requirement("interim_report_pending")
-def interim_report_pending(application: Application, transition) -> Decision:
+def interim_report_pending(application: Application, transition, user=None) -> Decision:
     """The grant agreement asks for an interim report, and it is not registered yet."""
     outcome = application.outcome
     if outcome is None or outcome.interim_report_due is None:
-        return Decision.deny(_l("The grant agreement asks for no interim report."))
+        return Decision(False, _l("The grant agreement asks for no interim report."), hidden=True)
     if outcome.interim_report_sent_on is not None:
-        return Decision.deny(_l("The interim report is already registered."))
+        return Decision(False, _l("The interim report is already registered."), hidden=True)
     return Decision.allow()
 
 

@@ -74,8 +74,13 @@ def last_saved(application: Application) -> datetime:
 
 def overview_actions(user, application: Application):
     """The lifecycle steps the overview offers this user: those their role may take in this state,
-    each allowed or with what is still missing (stage completions sit on their stage's page)."""
-    return [o for o in available(user, application) if o.transition.on_overview and o.permitted]
+    each allowed or with what is still missing (stage completions sit on their stage's page); a step that does
+    not apply to this application at all (no interim report is due) is left out."""
+    return [
+        o
+        for o in available(user, application)
+        if o.transition.on_overview and o.permitted and (o.decision or not o.decision.hidden)
+    ]
 
 
 @dataclass(frozen=True)

@@ -139,9 +139,20 @@ class InterimReportForm(BaseForm):
         description=_l("Kept with the application, beside the final report."),
     )
 
+    def __init__(self, *args, project_start=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.project_start = project_start
+
     def validate_sent_on(self, field):
         if field.data and field.data > datetime.now(STOCKHOLM).date():
             raise ValidationError(_l("The report cannot be sent in the future."))
+        if field.data and self.project_start and field.data < self.project_start:
+            raise ValidationError(
+                _l(
+                    "The project started on %(start)s: the report is sent after that.",
+                    start=format_day(self.project_start),
+                )
+            )
 
 
 class FinalReportForm(BaseForm):
@@ -175,6 +186,8 @@ def form_for(transition, application, **kwargs):
     if form_class is GrantForm:
         definition = registry.for_round(application.action_key, application.call_round)
         kwargs["programme"] = registry.programme(definition.programme) if definition else None
+    if form_class is InterimReportForm and application.outcome is not None:
+        kwargs["project_start"] = application.outcome.project_start
     return form_class(**kwargs)
 
 

@@ -25,7 +25,9 @@ from .errors import NotAllowed
 class Decision:
     allowed: bool
     reason: str = ""
-    hidden: bool = False  # the object is of another organisation: answer as if it did not exist
+    # the object is of another organisation: answer as if it did not exist; for a lifecycle step, it
+    # does not apply to this application at all (no interim report is due): it is not offered
+    hidden: bool = False
 
     def __bool__(self) -> bool:
         return self.allowed

@@ -40,7 +40,9 @@ def safe_next(target: str | None, fallback: str) -> str:
     """Only same-site paths are followed after a form, so a crafted link cannot bounce users away."""
     if target:
         parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
+        # a backslash or a control character is read as a slash by browsers: "/\\evil.example" is off-site
+        plain = "\\" not in target and target.isprintable()
+        if plain and not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
             return target
     return fallback
 
@@ -116,8 +118,10 @@ def init_app(app: Flask) -> None:
         """A background save whose session has ended gets a JSON answer it can show (a redirect to the
         sign-in page read as "no connection", and the next save with the button then lost the text)."""
         if request.headers.get("X-Autosave") == "1":
-            message = _l("Not saved: you are signed out. Sign in again, then save: your text is still here.")
-            return jsonify(status="signed_out", message=str(message), sign_in=url_for("auth.sign_in")), 401
+            message = _l(
+                "Not saved: you are signed out. Press Save: you sign in again and come back here with your text."
+            )
+            return jsonify(status="signed_out", message=str(message)), 401
         flash(str(login_manager.login_message), login_manager.login_message_category)
         back = request.url if request.method == "GET" else (request.referrer or "")  # a form returns to its page
         return redirect(login_url(login_manager.login_view, back or None))

@@ -17,7 +17,7 @@ from .transitions import TRANSITIONS, Transition
 
 COMMENT_LIMIT = 2000
 
-#: name -> function(application, transition) -> Decision
+#: name -> function(application, transition, user) -> Decision (user: who would take it; None when unknown)
 _REQUIREMENTS: dict[str, Callable] = {}
 #: name -> function(user, application, transition, step: Step) -> None
 _EFFECTS: dict[str, Callable] = {}
@@ -34,7 +34,7 @@ def _registrar(table: dict, kind: str, name: str):
 
 
 def requirement(name: str):
-    """Registers the check `name` that transitions may require: (application, transition) -> Decision."""
+    """Registers the check `name` that transitions may require: (application, transition, user) -> Decision."""
     return _registrar(_REQUIREMENTS, "requirement", name)
 
 
@@ -44,7 +44,7 @@ def effect(name: str):
 
 
 @requirement("in_its_stage")
-def _in_its_stage(application, transition) -> access.Decision:
+def _in_its_stage(application, transition, user=None) -> access.Decision:
     """A stage is completed from that stage: not one already behind, not one still ahead."""
     order = list(Stage)
     here, there = order.index(Stage(application.stage)), order.index(transition.stage)
@@ -82,17 +82,17 @@ def decide(user, application, transition: Transition) -> access.Decision:
     if not decision:
         return decision
     for name in transition.requires:
-        decision = _REQUIREMENTS[name](application, transition)
+        decision = _REQUIREMENTS[name](application, transition, user)
         if not decision:
             return decision
     return access.Decision.allow()
 
 
-def destination(application, transition: Transition) -> Status | None:
+def destination(application, transition: Transition, user=None) -> Status | None:
     """The status the transition leads to for this application: the first `target_when` whose
     requirement holds, else its `target`."""
     for name, status in transition.target_when:
-        if _REQUIREMENTS[name](application, transition):
+        if _REQUIREMENTS[name](application, transition, user):
             return status
     return transition.target
 
@@ -126,7 +126,7 @@ def perform(user, application, key: str, comment: str = "", declared: bool = Fal
     step = Step(comment, declared, details)
     before = {"status": application.status, "stage": application.stage}
     with versioned_write(application):  # someone else changing the record meanwhile: Conflict, not a 500
-        target = destination(application, transition)
+        target = destination(application, transition, user)
         if target is not None:
             application.status = target
         for name in transition.effects:

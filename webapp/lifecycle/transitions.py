@@ -126,6 +126,7 @@ TRANSITIONS: dict[str, Transition] = {
             sources=frozenset({Status.AWAITING_SIGNOFF}),
             target=Status.APPROVED,
             permission="application.sign_off",
+            requires=("another_person_signs_off",),
             effects=("record_signature", "notify_team", "notify_principals"),
             declaration=True,
             done_message=_l("Signed off. The team can now submit it in the programme's web form."),

@@ -274,7 +274,7 @@ def apply_item_action(section: SectionDef, data: dict, action: str) -> str:
 
 
 @requirement("stage_complete")
-def stage_is_complete(application: Application, transition) -> Decision:
+def stage_is_complete(application: Application, transition, user=None) -> Decision:
     """A stage completes when every section of it and its programme checks hold."""
     result = report(application)
     if result is None:

@@ -120,12 +120,7 @@
             // signed out meanwhile: keep the text (here, and for the page the sign-in returns to)
             stopped = true;
             keepDraft(form);
-            status.textContent = result.body.message + " ";
-            var link = document.createElement("a");
-            link.href = result.body.sign_in;
-            link.target = "_blank";
-            link.textContent = document.documentElement.lang === "sv" ? "Logga in i en ny flik" : "Sign in in a new tab";
-            status.appendChild(link);
+            status.textContent = result.body.message;
           } else if (result.body.status === "refused") {
             // the application was locked (sent to the principal): stop, keep the text, say why
             stopped = true;
@@ -146,8 +141,9 @@
 
   // Unsaved text survives a save that did not arrive (a session that ended sends the save to the
   // sign-in page): the form's values are kept in this tab's sessionStorage when it is sent, and put
-  // back when the same section opens again on the same stored version.
-  function draftKey(form) { return "grantpath-draft:" + form.getAttribute("action"); }
+  // back when the same person opens the same section again on the same stored version. When someone
+  // saved the section meanwhile, the text is not put back over theirs: it is shown to copy from.
+  function draftKey(form) { return "grantpath-draft:" + form.getAttribute("data-writer") + ":" + form.getAttribute("action"); }
 
   function versionOf(form) {
     var version = form.querySelector("input[name=version]");
@@ -170,7 +166,8 @@
     var draft = null;
     try { draft = JSON.parse(sessionStorage.getItem(draftKey(form)) || "null"); } catch (e) { draft = null; }
     sessionStorage.removeItem(draftKey(form));
-    if (!draft || draft.version !== versionOf(form)) { return false; }  // saved since, or saved by someone else
+    if (!draft) { return false; }
+    if (draft.version !== versionOf(form)) { showOutdatedDraft(form, draft); return false; }
     var changed = false;
     Array.prototype.forEach.call(form.elements, function (el) {
       var values = draft.values[el.name];
@@ -193,6 +190,32 @@
       }
     }
     return changed;
+  }
+
+  function showOutdatedDraft(form, draft) {
+    var texts = [];
+    Object.keys(draft.values).forEach(function (name) {
+      var el = form.elements[name];
+      var value = (draft.values[name] || [])[0];
+      if (value && el && (el.tagName === "TEXTAREA" || el.type === "text") && el.value !== value) { texts.push(value); }
+    });
+    if (!texts.length) { return; }
+    var sv = document.documentElement.lang === "sv";
+    var box = document.createElement("details");
+    box.className = "outdated-draft";
+    box.open = true;
+    var summary = document.createElement("summary");
+    summary.textContent = sv
+      ? "Någon sparade avsnittet medan du var utloggad. Din osparade text står här: kopiera det du vill behålla."
+      : "Someone saved this section while you were signed out. Your unsaved text is here: copy what you want to keep.";
+    box.appendChild(summary);
+    texts.forEach(function (text) {
+      var p = document.createElement("p");
+      p.className = "text";
+      p.textContent = text;
+      box.appendChild(p);
+    });
+    form.insertBefore(box, form.firstChild);
   }
 
   function setUpCopyButtons(root) {
