@@ -1,5 +1,5 @@
-"""The whole lifecycle in the browser, as the people who take each step: the principal comments on
-one section and asks for changes; the teacher sees the comment on that section, fixes it and sends
+"""The whole lifecycle in the browser, as the people who take each step: the teacher sends the
+application to the principal; the principal comments on one section and asks for changes; the teacher sees the comment on that section, fixes it and sends
 again; the principal sees what changed and approves with the declaration on honour; the team
 registers the submission with its PDF; the coordinator records the grant; the team starts the
 project and sends the final report; an anonymous visitor finds the project on the organisation's
@@ -21,7 +21,7 @@ from webapp.lifecycle import TRANSITIONS, Status
 from webapp.review.models import SectionComment
 from webapp.sections import services as sections
 
-TITLE = "Metodutveckling för idrottsgymnasier i Europa"  # the demo's application waiting for the principal
+TITLE = "Klimatsmart skolmat med Gladsaxe"  # the demo's application sent back to its teacher for changes
 REMARK = "Förtydliga hur ni mäter att fler elever når examen."
 FIX = "Vi följer andelen elever med examen varje termin och jämför med de tre senaste åren."
 SUMMARY = "Tolv lärare skuggade varandra i Solna och Bologna; metodbanken används nu av sex skolor."
@@ -51,9 +51,20 @@ def _take_step_with_form(page, overview: str, key: str) -> None:
 
 def test_from_the_principals_remark_to_the_public_portfolio(live_server, browser, db, tmp_path, screenshot_dir):
     application = _application(db)
-    assert application.status == Status.AWAITING_APPROVAL
+    assert application.status == Status.CHANGES_REQUESTED
     overview = f"{live_server}/applications/{application.id}"
     section = "needs"  # the KA210 section the principal remarks on
+
+    # The teacher checks the whole application and sends it to the principal.
+    teacher = _new_page(browser)
+    sign_in(teacher, live_server, "teacher@example.org")
+    use_language(teacher, "en")
+    teacher.goto(f"{overview}/stages/submission")
+    assert teacher.locator("#check .problems li").count() == 0  # nothing left: ready to send
+    check_accessibility(teacher, "journey teacher sends en", screenshot_dir)
+    teacher.locator("form.stage-complete button[type=submit]").click()
+    teacher.wait_for_load_state()
+    assert _application(db).status == Status.AWAITING_APPROVAL
 
     # The principal reviews, comments on one section and asks for changes.
     principal = _new_page(browser)
@@ -73,9 +84,6 @@ def test_from_the_principals_remark_to_the_public_portfolio(live_server, browser
     assert _application(db).status == Status.CHANGES_REQUESTED
 
     # The teacher (in English) sees the remark on that very section, fixes it and sends again.
-    teacher = _new_page(browser)
-    sign_in(teacher, live_server, "teacher@example.org")
-    use_language(teacher, "en")
     teacher.goto(f"{overview}/sections/{section}")
     expect(teacher.locator(".comment-list")).to_contain_text(REMARK)
     check_accessibility(teacher, "journey teacher sees the remark en", screenshot_dir)
@@ -83,7 +91,7 @@ def test_from_the_principals_remark_to_the_public_portfolio(live_server, browser
     need.fill(need.input_value() + " " + FIX)
     teacher.locator("button[name=action][value=save]").click()
     teacher.wait_for_load_state()
-    teacher.locator(".comment-list form button[type=submit]").first.click()  # mark the remark resolved
+    teacher.locator(".comment-list li", has_text=REMARK).locator("form button[type=submit]").click()  # resolved
     teacher.wait_for_load_state()
     stored = _application(db)
     assert FIX in sections.answers(stored)[section][need.get_attribute("name")]
