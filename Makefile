@@ -10,7 +10,7 @@ FLASK := $(BIN)/flask --app webapp
 LOCK_ARGS ?=
 UV_COMPILE = $(BIN)/uv pip compile --quiet --universal --python-version 3.11 --custom-compile-command "make lock" $(LOCK_ARGS)
 
-.PHONY: run test test-fast bench install install-test lint format lock translations extract-messages serve db-upgrade clean
+.PHONY: run test test-fast bench check-workflows install install-test lint format lock translations extract-messages serve db-upgrade clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -77,6 +77,10 @@ test: install-test
 
 test-fast: install-test
 	$(BIN)/pytest -m "not browser" -x -q
+
+# The programme definitions only: no secret key, database or instance/ needed (WORKFLOWS=dir for another folder).
+check-workflows: $(VENV)/.installed
+	$(BIN)/python -m webapp.programmes.check $(if $(WORKFLOWS),--workflows $(WORKFLOWS))
 
 bench: install-test
 	@for b in bench/*.py; do [ -e "$$b" ] || continue; echo "== $$b"; $(BIN)/python $$b || exit 1; done

@@ -15,14 +15,17 @@ outbox_cli = AppGroup("outbox", help="Mail and other messages waiting to leave."
 
 @programmes_cli.command("check")
 def check_programmes():
-    """Validate every definition (start-up already did; this prints what was loaded)."""
-    for key, versions in sorted(current_app.extensions["programmes"].actions.items()):
-        for year, definition in sorted(versions.items()):
-            fields = sum(len(s.fields) for s in definition.sections)
-            click.echo(
-                f"ok  {key:<24} {year}: {len(definition.sections)} sections, {fields} questions, "
-                f"rounds {', '.join(r.id for r in definition.call_rounds)}"
-            )
+    """Validate every definition in WORKFLOWS_DIR again and print what was loaded.
+
+    Start-up already validated them, so this needs the app's configuration (a secret key);
+    `python -m webapp.programmes.check` (or `make check-workflows`) runs the same check without it."""
+    from pathlib import Path
+
+    from .programmes.check import report
+
+    status = report(Path(current_app.config["WORKFLOWS_DIR"]))
+    if status:
+        raise SystemExit(status)
 
 
 @outbox_cli.command("deliver")

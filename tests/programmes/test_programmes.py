@@ -8,7 +8,7 @@ import pytest
 from support import ROOT
 from webapp.lifecycle import Stage
 from webapp.programmes import registry
-from webapp.programmes.registry import DefinitionError, load_all, load_file
+from webapp.programmes.loader import DefinitionError, load_all, load_file
 from webapp.programmes.shared import Countries
 
 EXPECTED_ACTIONS = {
@@ -177,14 +177,16 @@ def test_unknown_country_group_is_named(tmp_path: Path):
             "eligible_country_groups: [eu_member_states,", "eligible_country_groups: [atlantis,", 1
         )
     )
-    with pytest.raises(DefinitionError, match=r"ka210-sch/2026\.yaml: eligibility\.partnership\b.*\['atlantis'\]"):
+    with pytest.raises(
+        DefinitionError, match=r"ka210-sch/2026\.yaml: line \d+, eligibility\.partnership\b.*\['atlantis'\]"
+    ):
         load_all(folder)
 
 
 def test_invalid_yaml_names_the_line(tmp_path: Path):
     broken = tmp_path / "bad.yaml"
     broken.write_text("key: KA210-SCH\nname: [unclosed\n")
-    with pytest.raises(DefinitionError, match=r"bad\.yaml line \d+:"):
+    with pytest.raises(DefinitionError, match=r"bad\.yaml: line \d+, column \d+: not valid YAML"):
         load_file(broken)
 
 

@@ -9,7 +9,7 @@ from pages import parse
 from support import ROOT
 from webapp.auth.models import Role
 from webapp.programmes import registry
-from webapp.programmes.registry import DefinitionError, load_all, load_file
+from webapp.programmes.loader import DefinitionError, load_all, load_file
 from webapp.programmes.schema import Localised
 
 

@@ -145,7 +145,7 @@ def test_forms_survive_random_input(app, db, people, who, path, data):
 
 def _generated_sections():
     from support import ROOT
-    from webapp.programmes.registry import load_all
+    from webapp.programmes.loader import load_all
 
     workflows = load_all(ROOT / "workflows")
     return [(d.key, d.call_year, s.key) for d in workflows.latest() for s in d.sections]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import RadioField
-from wtforms.validators import InputRequired
+from wtforms.validators import DataRequired, InputRequired
 
 from ..core.forms import BaseForm, options
 from ..core.i18n import current_language
@@ -10,7 +10,8 @@ from ..programmes import registry
 
 
 class ChooserForm(BaseForm):
-    """The guided chooser's questions (workflows/chooser.yaml); a GET form, so without CSRF."""
+    """The guided chooser's questions (workflows/chooser.yaml); a GET form, so without CSRF. A question
+    with a default is preselected, and a submit that leaves it out keeps the default."""
 
     class Meta:
         csrf = False
@@ -22,7 +23,8 @@ class ChooserForm(BaseForm):
             q.key: RadioField(
                 q.label.get(language),
                 choices=options((c.value, c.label.get(language)) for c in q.choices),
-                validators=[InputRequired(_l("Choose one answer."))],
+                default=q.default,
+                validators=[(DataRequired if q.default else InputRequired)(_l("Choose one answer."))],
                 description=q.help.get(language) if q.help else "",
             )
             for q in registry.chooser().questions

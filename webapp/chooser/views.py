@@ -8,6 +8,7 @@ from . import services
 from .forms import ChooserForm
 
 bp = Blueprint("chooser", __name__)
+bp.add_app_template_global(services.localised, "localised")
 
 
 @bp.get("/applications/chooser")

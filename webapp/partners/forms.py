@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 from ..core.forms import BaseForm, options
 from ..core.i18n import current_language
+from ..programmes import registry
 from .models import PartnerStatus
 
 STATUS_LABELS = {
@@ -18,17 +19,26 @@ STATUS_LABELS = {
 
 
 def all_countries():
-    """Every country: a partner outside the programme's countries may be noted, and the rules say so."""
-    territories = Locale.parse(current_language()).territories
+    """Every country: a partner outside the programme's countries may be noted, and the rules say so.
+    The regions of workflows/countries.yaml (Southern Schleswig) are offered beside them."""
+    language = current_language()
+    territories = Locale.parse(language).territories
     codes = [c for c in territories if len(c) == 2 and c.isalpha() and c.isupper()]
-    return options(sorted(((c, f"{territories[c]} ({c})") for c in codes), key=lambda pair: pair[1]))
+    pairs = [(c, f"{territories[c]} ({c})") for c in codes]
+    pairs += [(code, region.name.get(language)) for code, region in registry.countries().regions.items()]
+    return options(sorted(pairs, key=lambda pair: pair[1]))
+
+
+def _country_code(value):
+    """The code Grantpath stores: Erasmus+ writes Greece EL, which is saved as GR (countries.yaml `aliases`)."""
+    return registry.countries().normalise(value) if value else value
 
 
 class PartnerForm(BaseForm):
     name = StringField(
         _l("Organisation"), validators=[DataRequired(_l("Enter the organisation's name.")), Length(max=200)]
     )
-    country = SelectField(_l("Country"), validators=[DataRequired(_l("Choose the country."))])
+    country = SelectField(_l("Country"), validators=[DataRequired(_l("Choose the country."))], filters=[_country_code])
     city = StringField(_l("City"), validators=[Length(max=120)])
     oid = StringField(
         _l("Erasmus+ Organisation ID (OID)"),

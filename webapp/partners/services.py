@@ -9,6 +9,7 @@ from ..core import audit
 from ..core.errors import Conflict
 from ..core.models import versioned_write
 from ..extensions import db
+from ..programmes import registry
 from .models import Partner, PartnerStatus
 
 FIELDS = ("name", "country", "city", "oid", "contact_name", "contact_email", "status", "notes")
@@ -61,6 +62,8 @@ def save(
 def _assign(partner: Partner, data: dict) -> None:
     for field in FIELDS:
         value = data.get(field)
+        if field == "country":
+            value = registry.countries().normalise(value)  # EL (Erasmus+ codes) is stored as GR
         setattr(partner, field, (value or None) if field == "oid" else (value or ""))
 
 

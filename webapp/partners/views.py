@@ -9,7 +9,7 @@ from ..core import access
 from ..core.errors import Conflict
 from ..core.forms import ActionForm, submitted_version
 from ..lifecycle import STAGES, Stage
-from ..programmes import registry
+from ..programmes import registry, rules
 from ..sections import services as sections
 from . import services
 from .forms import STATUS_LABELS, PartnerForm
@@ -20,6 +20,15 @@ bp = Blueprint("partners", __name__, url_prefix="/applications/<int:application_
 
 def _partner(application: Application, partner_id: int):
     return services.partner_of(application, partner_id) or abort(404)
+
+
+def _may_be_partners(application: Application, definition) -> set[str]:
+    """The partners' countries the list shows without a warning: eligible, or partner-only (a UK partner
+    in KA220, Southern Schleswig in Nordplus)."""
+    if definition is None:
+        return set()
+    eligible = sections.eligible_countries(definition)
+    return {p.country for p in application.partners if rules.may_be_partner(definition, p.country, eligible)}
 
 
 @bp.get("/")
@@ -35,7 +44,7 @@ def index(application: Application):
         statuses=list(PartnerStatus),
         problems=report.problems if report else [],
         definition=definition,
-        eligible=sections.eligible_countries(definition) if definition else set(),
+        eligible=_may_be_partners(application, definition),
         programme=registry.programme(definition.programme) if definition else None,
         editing=access.can("application.edit_content", application),
         removal=services.undoable_removal(application, request.args.get("removed", type=int)),

@@ -15,13 +15,14 @@ from ..applications.presenters import state_of
 from ..core.i18n import current_language, format_day, format_moment
 from ..partners.forms import STATUS_LABELS
 from ..partners.models import Partner
-from ..programmes import registry, rules
+from ..programmes import registry, rules, scoring
 from ..sections import services as sections
 from ..sections.presenters import display_value
 
 
 def _country(code: str, language: str) -> str:
-    return Locale.parse(language).territories.get(code, code)
+    """A country's name; a region without an ISO code (Southern Schleswig, XS) by its name in countries.yaml."""
+    return registry.countries().name(code, language) or Locale.parse(language).territories.get(code, code)
 
 
 def _date(value) -> date | None:
@@ -135,7 +136,7 @@ def _timeline(definition, answers: dict, application: Application) -> list[dict]
 def _self_assessment(definition, application: Application, report) -> dict | None:
     if definition.scoring is None:
         return None
-    criteria = rules.self_assessment(definition, sections.scores(application), report.sections)
+    criteria = scoring.self_assessment(definition, sections.scores(application), report.sections)
     return {
         "criteria": [
             {

@@ -63,8 +63,17 @@ class StageReport:
         return self.state == COMPLETE
 
 
+def _countries():
+    from . import registry  # registry imports this module (STAGE_CHECKS)
+
+    return registry.countries()
+
+
 def country_name(code: str) -> str:
-    return Locale.parse(current_language()).territories.get(code, code)
+    """The country's name in the reader's language; a region without an ISO code (Southern
+    Schleswig) by its name in workflows/countries.yaml."""
+    language = current_language()
+    return _countries().name(code, language) or Locale.parse(language).territories.get(code, code)
 
 
 def is_visible(fdef: FieldDef, values: dict) -> bool:
@@ -169,52 +178,175 @@ def section_report(section: SectionDef, data: dict | None, participants: list[Pa
     return SectionReport(section, state, problems, characters)
 
 
+def may_be_partner(definition: ActionDefinition, code: str, eligible: set[str]) -> bool:
+    """Whether an organisation in `code` may take part as a partner: an eligible country, or one of the
+    definition's `partner_only_countries` (EL is read as GR)."""
+    countries = _countries()
+    return countries.normalise(code) in eligible or countries.contains(
+        definition.eligibility.partnership.partner_only_countries, code
+    )
+
+
 def partnership_problems(
-    definition: ActionDefinition, participants: list[Participant], eligible: set[str]
+    definition: ActionDefinition, participants: list[Participant], eligible: set[str], answers: dict | None = None
 ) -> list[Problem]:
-    """The programme's minimum partnership, counted over the applicant and the confirmed partners."""
+    """The programme's minimum partnership, counted over the applicant and the confirmed partners.
+    Organisations from the definition's `partner_only_countries` may be partners, never the applicant,
+    and count towards none of the minimums (the minimum is met by eligible countries alone)."""
     rule = definition.eligibility.partnership
+    countries = _countries()
     problems = []
     counted = [o for o in participants if o.confirmed or o.key == "applicant"]
+    codes = {o.key: countries.normalise(o.country) for o in counted}
+    partner_only = {
+        o.key
+        for o in counted
+        if codes[o.key] not in eligible and countries.contains(rule.partner_only_countries, o.country)
+    }
     for org in counted:
-        if org.country not in eligible:
+        code = codes[org.key]
+        if org.key == "applicant" and org.key in partner_only:
             problems.append(
                 Problem(
                     _(
-                        "%(name)s is in %(country)s (%(code)s), which is not an eligible country for %(action)s",
+                        "%(name)s is in %(country)s (%(code)s): organisations there may take part in %(action)s "
+                        "as partners only, never as the applicant or coordinator",
                         name=org.name,
-                        country=country_name(org.country),
-                        code=org.country,
+                        country=country_name(code),
+                        code=code,
                         action=definition.key,
                     ),
                     page="partners",
                 )
             )
-    countries = {o.country for o in counted if o.country in eligible}
-    organisations_ok = sum(1 for o in counted if o.country in eligible)
-    if organisations_ok < rule.min_organisations or len(countries) < rule.min_countries:
-        problems.insert(
-            0,
-            Problem(
-                _(
-                    "Partners: %(confirmed)d confirmed of at least %(min_orgs)d, from at least %(min_countries)d "
-                    "eligible countries (%(action)s)",
-                    confirmed=organisations_ok,
-                    min_orgs=rule.min_organisations,
-                    min_countries=rule.min_countries,
-                    action=definition.key,
+        elif code not in eligible and org.key not in partner_only:
+            problems.append(
+                Problem(
+                    _(
+                        "%(name)s is in %(country)s (%(code)s), which is not an eligible country for %(action)s",
+                        name=org.name,
+                        country=country_name(code),
+                        code=code,
+                        action=definition.key,
+                    ),
+                    page="partners",
                 )
-                + " "
-                + ngettext(
-                    "So far %(num)d country: %(list)s.",
-                    "So far %(num)d countries: %(list)s.",
-                    len(countries),
-                    list=", ".join(sorted(countries)) or "–",
-                ),
-                page="partners",
-            ),
+            )
+    eligible_orgs = [o for o in counted if codes[o.key] in eligible]
+    present = {codes[o.key] for o in eligible_orgs}
+    organisations_ok = len(eligible_orgs)
+    if organisations_ok < rule.min_organisations or len(present) < rule.min_countries:
+        message = _(
+            "Partners: %(confirmed)d confirmed of at least %(min_orgs)d, from at least %(min_countries)d "
+            "eligible countries (%(action)s)",
+            confirmed=organisations_ok,
+            min_orgs=rule.min_organisations,
+            min_countries=rule.min_countries,
+            action=definition.key,
         )
+        message += " " + ngettext(
+            "So far %(num)d country: %(list)s.",
+            "So far %(num)d countries: %(list)s.",
+            len(present),
+            list=", ".join(sorted(present)) or "–",
+        )
+        extra = sorted({codes[k] for k in partner_only if k != "applicant"})
+        if extra:
+            message += " " + _(
+                "Partners from %(list)s take part but do not count towards this minimum.", list=", ".join(extra)
+            )
+        problems.insert(0, Problem(message, page="partners"))
     return problems
+
+
+def participant_cap_problems(
+    definition: ActionDefinition, participants: list[Participant], eligible: set[str], answers: dict | None = None
+) -> list[Problem]:
+    """At most `max_participants` per application, summed over every item of the section named by
+    `participants_counted` (not per item), leaving out the items it does not count."""
+    eligibility = definition.eligibility
+    counted = eligibility.participants_counted
+    if counted is None or eligibility.max_participants is None:
+        return []
+    section_key, field_key = counted.items.split(".")
+    data = (answers or {}).get(section_key) or {}
+    items = data.get("items") if isinstance(data.get("items"), list) else []
+    total = 0
+    for values in items:
+        values = values if isinstance(values, dict) else {}
+        left_out = counted.not_counting
+        if left_out and str(values.get(left_out.field) or "") in left_out.equals:
+            continue
+        number = values.get(field_key)
+        if isinstance(number, (int, float)) and not isinstance(number, bool):
+            total += number
+        elif isinstance(number, str):
+            try:
+                total += float(number)
+            except ValueError:
+                continue
+    if total <= eligibility.max_participants:
+        return []
+    section = definition.section(section_key)
+    fdef = section.field(field_key) if section else None
+    return [
+        Problem(
+            _(
+                "%(field)s: at most %(max)s participants per application (%(action)s), counted over all "
+                "activities; these activities have %(count)s",
+                field=_label(fdef) if fdef else field_key,
+                max=format_number(eligibility.max_participants),
+                action=definition.key,
+                count=format_number(total),
+            ),
+            section_key,
+            field_key,
+        )
+    ]
+
+
+def language_problems(
+    definition: ActionDefinition, participants: list[Participant], eligible: set[str], answers: dict | None = None
+) -> list[Problem]:
+    """The application's language when an organisation from one of the rule's countries takes part
+    (counted over the applicant and the confirmed partners). An unanswered field is left to `required`."""
+    rule = definition.eligibility.language
+    if rule is None:
+        return []
+    countries = _countries()
+    section_key, field_key = rule.answer.split(".")
+    data = (answers or {}).get(section_key) or {}
+    chosen = data.get(field_key) if isinstance(data, dict) else None
+    if not chosen or chosen == rule.must_be:
+        return []
+    present = sorted(
+        {
+            countries.normalise(o.country)
+            for o in participants
+            if (o.confirmed or o.key == "applicant") and countries.contains(rule.when_countries, o.country)
+        }
+    )
+    if not present:
+        return []
+    section = definition.section(section_key)
+    fdef = section.field(field_key) if section else None
+    language = current_language()
+    labels = {c.value: c.label.get(language) for c in (fdef.choices or [])} if fdef else {}
+    return [
+        Problem(
+            _(
+                "%(field)s: an application with a partner from %(countries)s is written in %(required)s "
+                "(%(action)s); it is set to %(chosen)s",
+                field=_label(fdef) if fdef else field_key,
+                countries=", ".join(f"{country_name(c)} ({c})" for c in present),
+                required=labels.get(rule.must_be, rule.must_be),
+                action=definition.key,
+                chosen=labels.get(chosen, chosen),
+            ),
+            section_key,
+            field_key,
+        )
+    ]
 
 
 def stage_report(
@@ -227,47 +359,16 @@ def stage_report(
     sections = [section_report(s, answers.get(s.key), participants) for s in definition.sections_of(stage)]
     problems = [p for report in sections for p in report.problems]
     for check in reversed(definition.stage_checks.get(stage, [])):
-        problems = STAGE_CHECKS[check](definition, participants, eligible) + problems
+        problems = STAGE_CHECKS[check](definition, participants, eligible, answers) + problems
     touched = any(r.state != NOT_STARTED for r in sections)
     state = COMPLETE if not problems else (IN_PROGRESS if touched else NOT_STARTED)
     return StageReport(stage, state, problems, sections)
 
 
-#: The named checks a definition's `stage_checks` may ask for: (definition, participants, eligible countries) -> problems.
-STAGE_CHECKS = {"partnership": partnership_problems}
-
-
-@dataclass
-class CriterionAssessment:
-    key: str
-    title: str
-    max_points: int
-    threshold: int
-    score: int | None
-    sections: list[SectionReport]
-
-    @property
-    def below_threshold(self) -> bool:
-        return self.score is not None and self.score < self.threshold
-
-
-def self_assessment(
-    definition: ActionDefinition, scores: dict, reports: dict[str, SectionReport]
-) -> list[CriterionAssessment]:
-    if definition.scoring is None:
-        return []
-    language = current_language()
-    result = []
-    for criterion in definition.scoring.criteria:
-        score = scores.get(criterion.key)
-        result.append(
-            CriterionAssessment(
-                criterion.key,
-                criterion.title.get(language),
-                criterion.max_points,
-                criterion.threshold,
-                score if isinstance(score, int) else None,
-                [reports[s.key] for s in definition.sections if criterion.key in s.criteria and s.key in reports],
-            )
-        )
-    return result
+#: The named checks a definition's `stage_checks` may ask for:
+#: (definition, participants, eligible countries, answers per section) -> problems.
+STAGE_CHECKS = {
+    "partnership": partnership_problems,
+    "participant_cap": participant_cap_problems,
+    "language": language_problems,
+}

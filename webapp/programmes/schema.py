@@ -38,8 +38,9 @@ class CallRound(Strict):
     deadline: datetime = Field(description="Local wall-clock time in `timezone`, as the call states it")
     timezone: str
     confirmed: bool = Field(description="False while the date is expected from earlier years' pattern only")
+    hour_confirmed: bool = Field(default=True, description="False when the sources give the day but not the hour")
     source: str = Field(min_length=3)
-    note: str | None = None
+    note: Localised | str | None = Field(default=None, description="shown to users: Localised (sv/en)")
 
     @field_validator("timezone")
     @classmethod
@@ -71,7 +72,7 @@ class Sourced(Strict):
 
     source: str = Field(min_length=3)
     confirmed: bool = True
-    note: str | None = None
+    note: Localised | str | None = Field(default=None, description="shown to users: Localised (sv/en)")
 
 
 class Range(Strict):
@@ -85,7 +86,35 @@ class Partnership(Sourced):
     min_organisations: int = Field(ge=1)
     min_countries: int = Field(ge=1)
     eligible_country_groups: list[str] = Field(min_length=1, description="groups of workflows/countries.yaml")
-    partner_only_countries: list[str] = Field(default_factory=list, description="may take part but never apply")
+    partner_only_countries: list[str] = Field(
+        default_factory=list,
+        description="codes or groups of workflows/countries.yaml whose organisations may be partners but never "
+        "apply; they count towards none of the minimums",
+    )
+
+
+class ItemsWhere(Strict):
+    """Items of a repeated section that a rule leaves out: those whose `field` has one of these values."""
+
+    field: str = Field(pattern=KEY)
+    equals: list[str] = Field(min_length=1)
+
+
+class ParticipantCount(Sourced):
+    """Where `max_participants` is counted: a number field of a freely repeated section, summed over
+    its items (the whole application, not one item), leaving out the items `not_counting` names."""
+
+    items: str = Field(pattern=r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$", description="section.field")
+    not_counting: ItemsWhere | None = None
+
+
+class LanguageRule(Sourced):
+    """The language the application must be written in when an organisation from one of
+    `when_countries` takes part (a Nordplus application with a Baltic partner is in English)."""
+
+    answer: str = Field(pattern=r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$", description="the choice field of the language")
+    must_be: str = Field(min_length=1, description="a value of that field's choices")
+    when_countries: list[str] = Field(min_length=1)
 
 
 class Eligibility(Strict):
@@ -94,6 +123,10 @@ class Eligibility(Strict):
     duration_months: Range | None = None
     lump_sums_eur: list[int] = Field(default_factory=list)
     max_participants: int | None = None
+    participants_counted: ParticipantCount | None = Field(
+        default=None, description="where max_participants is counted; needs max_participants"
+    )
+    language: LanguageRule | None = None
     applications_per_round: Localised | None = None
     sources: list[str] = Field(default_factory=list)
 
@@ -292,6 +325,7 @@ class ActionDefinition(Strict):
             if unknown:
                 raise ValueError(f"section {section.key} feeds unknown criteria {sorted(unknown)}")
         refs = [self.title_en] if self.title_en else []
+        refs += self._eligibility_refs()
         if self.timeline:
             refs += [r for r in (self.timeline.start, self.timeline.duration_months) if r]
             for dated in self.timeline.dated_items:
@@ -302,6 +336,35 @@ class ActionDefinition(Strict):
             if section is None or section.field(field_key) is None:
                 raise ValueError(f"{ref} names no field of this form")
         return self
+
+    def _eligibility_refs(self) -> list[str]:
+        """The answers eligibility rules read, checked to be fields of this form of the right kind."""
+        eligibility, refs = self.eligibility, []
+        counted = eligibility.participants_counted
+        if counted:
+            if eligibility.max_participants is None:
+                raise ValueError("eligibility.participants_counted needs eligibility.max_participants")
+            section = self.section(counted.items.split(".")[0])
+            if section is None or not section.repeat or section.repeat.per_organisation:
+                raise ValueError(
+                    f"eligibility.participants_counted: {counted.items} is not in a freely repeated section"
+                )
+            number = section.field(counted.items.split(".")[1])
+            if number is not None and number.type != "number":
+                raise ValueError(f"eligibility.participants_counted: {counted.items} is not a number field")
+            if counted.not_counting and section.field(counted.not_counting.field) is None:
+                raise ValueError(f"eligibility.participants_counted.not_counting names no field of {section.key}")
+            refs.append(counted.items)
+        language = eligibility.language
+        if language:
+            section_key, field_key = language.answer.split(".")
+            field = self.section(section_key).field(field_key) if self.section(section_key) else None
+            if field is not None and (
+                field.type != "choice" or language.must_be not in {c.value for c in field.choices or []}
+            ):
+                raise ValueError(f"eligibility.language: {language.answer} has no choice {language.must_be!r}")
+            refs.append(language.answer)
+        return refs
 
     def answer(self, answers: dict, ref: str | None):
         """The stored value a `section.field` reference points at (None when unanswered)."""

@@ -69,8 +69,12 @@ class Programmes(Strict):
 
 
 class CountryGroup(Strict):
+    """A list of countries, or every country outside some groups (`all_except`: the non-associated
+    third countries are every country that is neither an EU Member State nor associated)."""
+
     source: str
-    countries: list[str] = Field(min_length=1)
+    countries: list[str] = Field(default_factory=list)
+    all_except: list[str] = Field(default_factory=list, description="groups whose countries are not in this one")
 
     @field_validator("countries")
     @classmethod
@@ -80,15 +84,84 @@ class CountryGroup(Strict):
             raise ValueError(f"not ISO 3166 alpha-2 codes: {', '.join(bad)}")
         return values
 
+    @model_validator(mode="after")
+    def _one_way(self):
+        if bool(self.countries) == bool(self.all_except):
+            raise ValueError("a group lists either its countries or all_except, not both and not neither")
+        return self
+
+
+class Region(Strict):
+    """An area that takes part in a programme without an ISO code of its own (Southern Schleswig):
+    stored under a user-assigned code (ISO 3166-1 keeps XA-XZ free for that) and belonging to `country`."""
+
+    name: Localised
+    country: str = Field(pattern=r"^[A-Z]{2}$")
+    source: str = Field(min_length=3)
+
+
+class Aliases(Strict):
+    """Other codes for a country, e.g. Erasmus+ writes Greece EL: EL -> GR."""
+
+    source: str = Field(min_length=3)
+    codes: dict[str, str]
+
 
 class Countries(Strict):
     groups: dict[str, CountryGroup]
+    aliases: Aliases | None = None
+    regions: dict[str, Region] = Field(default_factory=dict, description="user-assigned code -> region")
+
+    @model_validator(mode="after")
+    def _hangs_together(self):
+        for name, group in self.groups.items():
+            unknown = set(group.all_except) - set(self.groups)
+            if unknown:
+                raise ValueError(f"group {name}: all_except names unknown groups {sorted(unknown)}")
+            if any(self.groups[g].all_except for g in group.all_except):
+                raise ValueError(f"group {name}: all_except may only name groups that list their countries")
+        aliases = self.aliases.codes if self.aliases else {}
+        for code in [*aliases, *aliases.values(), *self.regions]:
+            if len(code) != 2 or not code.isupper():
+                raise ValueError(f"not a two-letter code: {code}")
+        for code in self.regions:
+            if not "XA" <= code <= "XZ":
+                raise ValueError(f"region {code}: use a user-assigned code, XA to XZ")
+        return self
+
+    def normalise(self, code: str | None) -> str | None:
+        """The code Grantpath stores: an alias (EL, as Erasmus+ writes Greece) becomes its ISO code (GR)."""
+        if not isinstance(code, str):
+            return code
+        code = code.strip().upper()
+        return self.aliases.codes.get(code, code) if self.aliases else code
 
     def all_codes(self) -> list[str]:
         return sorted({c for g in self.groups.values() for c in g.countries})
 
     def codes(self, group_names: list[str]) -> set[str]:
+        """The countries of listed groups (a group of `all_except` has no finite list: see `contains`)."""
         return {c for name in group_names for c in self.groups[name].countries}
+
+    def contains(self, names: list[str], code: str) -> bool:
+        """Whether `code` is one of `names`: each a code itself or a group of countries.yaml."""
+        code = self.normalise(code)
+        for name in names:
+            group = self.groups.get(name)
+            if group is None:
+                if self.normalise(name) == code:
+                    return True
+            elif group.all_except:
+                if code not in self.regions and code not in self.codes(group.all_except):
+                    return True
+            elif code in group.countries:
+                return True
+        return False
+
+    def name(self, code: str, language: str) -> str | None:
+        """A region's name (countries with an ISO code are named by Babel)."""
+        region = self.regions.get(code)
+        return region.name.get(language) if region else None
 
 
 class SharedChoices(Strict):
@@ -98,17 +171,40 @@ class SharedChoices(Strict):
     sources: dict[str, str]
 
 
+class ChooserChoice(Strict):
+    value: str = Field(min_length=1)
+    label: Localised
+    counts_as: list[str] = Field(
+        default_factory=list,
+        description="other answers of the same question this one also is (a Finnish partner is Nordic and EU)",
+    )
+
+
 class ChooserQuestion(Strict):
     key: str = Field(pattern=KEY)
     label: Localised
     help: Localised | None = None
-    choices: list[Choice] = Field(min_length=2)
+    choices: list[ChooserChoice] = Field(min_length=2)
+    default: str | None = Field(default=None, description="preselected; an answer left out counts as this one")
+
+    def answers(self, value: str | None) -> set[str]:
+        """The answers a chosen value stands for: itself and what it counts as."""
+        choice = next((c for c in self.choices if c.value == (value or self.default)), None)
+        return {choice.value, *choice.counts_as} if choice else set()
+
+
+class Uncertainty(Strict):
+    """What is not certain about a recommendation, when these answers were given (always, if none)."""
+
+    when: dict[str, list[str]] = Field(default_factory=dict)
+    text: Localised
 
 
 class Recommendation(Strict):
     action: str
     when: dict[str, list[str]] = Field(description="question key -> answers for which this applies; all must hold")
     reason: Localised
+    uncertain: list[Uncertainty] = Field(default_factory=list)
 
 
 class Chooser(Strict):
@@ -120,8 +216,15 @@ class Chooser(Strict):
     @model_validator(mode="after")
     def _known_answers(self):
         answers = {q.key: {c.value for c in q.choices} for q in self.questions}
+        for q in self.questions:
+            if q.default is not None and q.default not in answers[q.key]:
+                raise ValueError(f"question {q.key}: default {q.default!r} is none of its answers")
+            for c in q.choices:
+                if set(c.counts_as) - answers[q.key]:
+                    raise ValueError(f"question {q.key}: {c.value} counts as unknown answers {c.counts_as}")
         for rec in self.recommendations:
-            for key, values in rec.when.items():
+            conditions = [rec.when, *(u.when for u in rec.uncertain)]
+            for key, values in (item for when in conditions for item in when.items()):
                 if key not in answers:
                     raise ValueError(f"recommendation for {rec.action} asks about unknown question {key}")
                 if set(values) - answers[key]:

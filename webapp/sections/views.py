@@ -18,7 +18,7 @@ from ..lifecycle import STAGES, Stage
 from ..lifecycle.engine import decide
 from ..lifecycle.transitions import completing
 from ..programmes import forms as section_forms
-from ..programmes import registry, rules
+from ..programmes import registry, rules, scoring
 from . import presenters, services
 from .forms import ScoreForm
 
@@ -325,7 +325,7 @@ def _self_assessment_page(application, form, status=200):
     if form is None:
         form = ScoreForm.for_definition(definition, formdata=None, data=scores)
         form.version.data = services.version_of(application.self_assessment)
-    criteria = rules.self_assessment(definition, scores, services.report(application).sections)
+    criteria = scoring.self_assessment(definition, scores, services.report(application).sections)
     return render_template(
         "sections/self_assessment.html",
         application=application,

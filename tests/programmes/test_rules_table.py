@@ -1,0 +1,243 @@
+"""The rules of issue 12 that were only text, one row per rule and boundary, each with its source.
+
+Every row cites the docs/sources/ heading its figure comes from (the same citation the definition
+carries), and each rule has an accepted and a refused case at its boundary."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask_babel import force_locale
+
+from webapp.partners.models import Partner
+from webapp.programmes import registry, rules
+from webapp.sections import services as sections
+
+THIRD_COUNTRIES = "docs/sources/countries.md#third-countries-not-associated-to-the-programme"
+KA220 = "docs/sources/erasmus-plus-school-2026.md#ka220-sch"
+KA210 = "docs/sources/erasmus-plus-school-2026.md#ka210-sch"
+SCHLESWIG = "docs/sources/countries.md#southern-schleswig"
+CODES = "docs/sources/countries.md#country-codes"
+KA122 = "docs/sources/erasmus-plus-school-2026.md#ka122-sch"
+LANGUAGE = "docs/sources/nordplus-junior-2026.md#espresso-and-application-language"
+
+
+@pytest.fixture
+def english(app):
+    """Rule messages read in English (the source language: new messages are not yet translated)."""
+    with force_locale("en"):
+        yield
+
+
+def _orgs(applicant, *partners, unconfirmed=()):
+    orgs = [rules.Participant("applicant", "Solna skola", applicant, True)]
+    orgs += [rules.Participant(f"partner-{i}", f"Partner {i}", c, True) for i, c in enumerate(partners, 1)]
+    orgs += [rules.Participant(f"partner-{9 + i}", f"Obekräftad {i}", c, False) for i, c in enumerate(unconfirmed)]
+    return orgs
+
+
+def _messages(problems):
+    return [p.message for p in problems]
+
+
+# --- Partnership: partner-only countries, Southern Schleswig, Greece as EL -------------------------
+# (source, action, applicant, partners, expected): expected None when accepted, else what the
+# refusal says: "short" (the minimum, naming the action) and/or ("partner_only" | "ineligible", code).
+PARTNERSHIP_ROWS = [
+    # KA220: a UK, US or Ukrainian partner beyond the minimum is accepted ...
+    (THIRD_COUNTRIES, "KA220-SCH", "SE", ("DK", "DE", "GB"), None),
+    (THIRD_COUNTRIES, "KA220-SCH", "SE", ("DK", "DE", "US", "UA"), None),
+    # ... but third-country partners never make up the minimum of 3 EU/associated countries,
+    (KA220, "KA220-SCH", "SE", ("DK", "GB"), ["short"]),
+    (KA220, "KA220-SCH", "SE", ("US", "UA", "GB"), ["short"]),
+    # ... and never apply.
+    (THIRD_COUNTRIES, "KA220-SCH", "GB", ("SE", "DK", "DE"), [("partner_only", "GB")]),
+    (THIRD_COUNTRIES, "KA220-SCH", "US", ("SE", "DK", "DE"), [("partner_only", "US")]),
+    # KA210 lists no partner-only countries: a UK partner does not count there (sources say nothing).
+    (KA210, "KA210-SCH", "SE", ("DK", "GB"), [("ineligible", "GB")]),
+    # Nordplus: Southern Schleswig (XS) is a partner, never the coordinator, and counts towards no minimum.
+    (SCHLESWIG, "NPJ-MOBILITY", "SE", ("FI", "XS"), None),
+    (SCHLESWIG, "NPJ-DEVELOPMENT", "SE", ("FI", "EE", "XS"), None),
+    (SCHLESWIG, "NPJ-MOBILITY", "XS", ("SE", "FI"), [("partner_only", "XS")]),
+    (SCHLESWIG, "NPJ-MOBILITY", "SE", ("XS",), ["short"]),
+    (SCHLESWIG, "NPJ-MOBILITY", "SE", ("FI", "DE"), [("ineligible", "DE")]),  # Germany elsewhere: not Nordplus
+    # Greece written EL, as Erasmus+ codes do, is Greece (GR).
+    (CODES, "KA210-SCH", "SE", ("EL",), None),
+    (CODES, "KA210-SCH", "SE", ("GR",), None),
+    (CODES, "KA220-SCH", "SE", ("EL", "GR"), ["short"]),  # EL and GR are one country, not two
+    (CODES, "NPJ-MOBILITY", "SE", ("FI", "EL"), [("ineligible", "GR")]),
+]
+
+
+@pytest.mark.parametrize("source,key,applicant,partners,expected", PARTNERSHIP_ROWS)
+def test_partnership_rules(english, source, key, applicant, partners, expected):
+    definition = registry.get(key)
+    assert source.split("#")[0] in definition.eligibility.partnership.source or source.startswith(
+        "docs/sources/countries"
+    )
+    problems = rules.partnership_problems(
+        definition, _orgs(applicant, *partners), sections.eligible_countries(definition)
+    )
+    messages = _messages(problems)
+    if expected is None:
+        assert problems == [], messages
+        return
+    assert len(problems) == len(expected), messages
+    for want in expected:
+        if want == "short":
+            rule = definition.eligibility.partnership
+            assert any(
+                key in m and f"at least {rule.min_organisations}" in m and f"at least {rule.min_countries}" in m
+                for m in messages
+            ), messages
+        else:
+            kind, code = want
+            phrase = "partners only" if kind == "partner_only" else "not an eligible country"
+            assert any(re.search(rf"\({code}\)", m) and phrase in m and key in m for m in messages), messages
+    assert all(p.page == "partners" for p in problems)
+
+
+def test_a_third_country_partner_beyond_the_minimum_is_named_as_not_counting(english):
+    definition = registry.get("KA220-SCH")
+    (problem,) = rules.partnership_problems(
+        definition, _orgs("SE", "DK", "GB"), sections.eligible_countries(definition)
+    )
+    assert "GB" in problem.message and "do not count" in problem.message
+
+
+def test_every_partner_only_entry_is_a_group_or_a_code(app):
+    countries = registry.countries()
+    for definition in registry.all_actions():
+        for entry in definition.eligibility.partnership.partner_only_countries:
+            assert entry in countries.groups or entry in countries.regions or re.fullmatch(r"[A-Z]{2}", entry), (
+                definition.key,
+                entry,
+            )
+
+
+def test_southern_schleswig_is_named_in_the_readers_language(english):
+    assert rules.country_name("XS") == "Southern Schleswig (Germany)"
+
+
+# --- Greece as EL where a partner is saved (docs/sources/countries.md#country-codes) ---------------
+@pytest.mark.parametrize("sent,stored", [("EL", "GR"), ("GR", "GR")])
+def test_a_partner_saved_as_el_is_stored_as_greece(login, make, db, sent, stored):
+    application = make.application()
+    form = {"name": "Lykeio Athinon", "country": sent, "city": "", "oid": "", "contact_name": "",
+            "contact_email": "", "status": "contacted", "notes": ""}  # fmt: skip
+    response = login(application.owner).post(f"/applications/{application.id}/partners/new", data=form)
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    db.session.rollback()
+    (partner,) = db.session.scalars(db.select(Partner).where(Partner.application_id == application.id))
+    assert partner.country == stored
+
+
+def test_a_partner_in_southern_schleswig_can_be_chosen(login, make, db):
+    application = make.application(action_key="NPJ-MOBILITY")
+    client = login(application.owner)
+    page = client.get(f"/applications/{application.id}/partners/new").get_data(as_text=True)
+    assert re.search(r'value="XS"[^>]*>\s*Sydslesvig \(Tyskland\)', page)  # the reader's language: Swedish
+    form = {"name": "Duborg-Skolen", "country": "XS", "city": "Flensburg", "oid": "", "contact_name": "",
+            "contact_email": "", "status": "confirmed", "notes": ""}  # fmt: skip
+    assert client.post(f"/applications/{application.id}/partners/new", data=form).status_code == 302
+
+
+# --- KA122: at most 30 participants per application, over every activity ---------------------------
+def _activities(*rows):
+    return {"activities": {"items": [{"activity_type": kind, "participants": n} for kind, n in rows]}}
+
+
+# (source, activities as (type, participants), accepted)
+CAP_ROWS = [
+    (KA122, [("job_shadowing", 30)], True),
+    (KA122, [("job_shadowing", 15), ("pupil_group", 15)], True),
+    (KA122, [("job_shadowing", 15), ("pupil_group", 16)], False),  # 31 split over two rows
+    (KA122, [("courses", 10), ("courses", 10), ("pupil_group", 11)], False),
+    (KA122, [("pupil_group", 30), ("preparatory_visit", 4)], True),  # preparatory visits do not count
+    (KA122, [("pupil_group", "30"), ("courses", "1")], False),  # numbers as stored from a form
+]
+
+
+@pytest.mark.parametrize("source,rows,accepted", CAP_ROWS)
+def test_ka122_participants_per_application(english, source, rows, accepted):
+    definition = registry.get("KA122-SCH")
+    assert definition.eligibility.participants_counted.source.startswith(source)
+    problems = rules.participant_cap_problems(definition, [], set(), _activities(*rows))
+    if accepted:
+        assert problems == [], _messages(problems)
+        return
+    (problem,) = problems
+    total = sum(int(n) for kind, n in rows if kind != "preparatory_visit")
+    assert "at most 30 participants per application (KA122-SCH)" in problem.message
+    assert f"have {total}" in problem.message
+    assert (problem.section, problem.field) == ("activities", "participants")
+
+
+def test_the_cap_blocks_the_stage_where_activities_are_written(english):
+    definition = registry.get("KA122-SCH")
+    stage = definition.section("activities").stage
+    report = rules.stage_report(
+        definition, stage, _activities(("courses", 20), ("pupil_group", 11)), _orgs("SE"), set()
+    )
+    assert any("at most 30 participants" in p.message for p in report.problems)
+
+
+# --- Nordplus: English when a Baltic partner takes part -------------------------------------------
+# (source, action, partners, unconfirmed, language chosen, accepted)
+LANGUAGE_ROWS = [
+    (LANGUAGE, "NPJ-MOBILITY", ("EE",), (), "en", True),
+    (LANGUAGE, "NPJ-MOBILITY", ("EE",), (), "sv", False),
+    (LANGUAGE, "NPJ-DEVELOPMENT", ("FI", "LT"), (), "da", False),
+    (LANGUAGE, "NPJ-PREPARATORY-VISIT", ("LV",), (), "no", False),
+    (LANGUAGE, "NPJ-MOBILITY", ("FI", "NO"), (), "sv", True),  # Nordic partners only: any of the four
+    (LANGUAGE, "NPJ-MOBILITY", ("FI",), ("LV",), "sv", True),  # a partner not yet confirmed does not count
+    (LANGUAGE, "NPJ-MOBILITY", ("EE",), (), None, True),  # unanswered: left to the required field
+]
+
+
+@pytest.mark.parametrize("source,key,partners,unconfirmed,chosen,accepted", LANGUAGE_ROWS)
+def test_nordplus_language_with_a_baltic_partner(english, source, key, partners, unconfirmed, chosen, accepted):
+    definition = registry.get(key)
+    assert definition.eligibility.language.source.startswith(source)
+    answers = {"context": {"form_language": chosen}} if chosen else {}
+    problems = rules.language_problems(definition, _orgs("SE", *partners, unconfirmed=unconfirmed), set(), answers)
+    if accepted:
+        assert problems == [], _messages(problems)
+        return
+    (problem,) = problems
+    baltic = [c for c in partners if c in ("EE", "LV", "LT")]
+    assert "English" in problem.message and key in problem.message
+    assert all(f"({c})" in problem.message for c in baltic), problem.message
+    assert (problem.section, problem.field) == ("context", "form_language")
+
+
+def test_the_language_rule_blocks_the_stage_of_the_language_field(english):
+    definition = registry.get("NPJ-MOBILITY")
+    stage = definition.section("context").stage
+    report = rules.stage_report(
+        definition,
+        stage,
+        {"context": {"form_language": "sv"}},
+        _orgs("SE", "EE"),
+        sections.eligible_countries(definition),
+    )
+    assert any("English" in p.message and p.field == "form_language" for p in report.problems)
+
+
+# (source, action, partner's country, warned in the partner list)
+LIST_ROWS = [
+    (THIRD_COUNTRIES, "KA220-SCH", "GB", False),
+    (KA210, "KA210-SCH", "GB", True),
+    (SCHLESWIG, "NPJ-MOBILITY", "XS", False),
+    (SCHLESWIG, "NPJ-MOBILITY", "DE", True),
+]
+
+
+@pytest.mark.parametrize("source,key,country,warned", LIST_ROWS)
+def test_the_partner_list_warns_only_about_partners_who_may_not_take_part(login, make, source, key, country, warned):
+    application = make.application(action_key=key)
+    make.partner(application, name="Partnern", country=country)
+    page = login(application.owner).get(f"/applications/{application.id}/partners/").get_data(as_text=True)
+    confirmed = page.split('id="col-confirmed"')[1].split("</section>")[0]
+    assert ("warning-text" in confirmed) == warned
