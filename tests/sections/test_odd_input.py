@@ -1,6 +1,8 @@
 """Counters and indices as browsers never send them, but anyone can: refused or ignored, never a 500."""
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from webapp.core.forms import counter
 
@@ -58,3 +60,27 @@ def test_documents_of_an_unknown_programme_are_not_found(login, make, db):
     client = login(application.owner)
     assert client.get(f"/applications/{application.id}/dossier.pdf").status_code == 404
     assert client.get(f"/applications/{application.id}/partners/{partner.id}/letter.pdf").status_code == 404
+
+
+# The same, drawn by hypothesis: any text as a version counter, a repeat index or a button value.
+ANY = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(version=ANY, index=ANY, button=ANY, value=ANY)
+def test_any_counter_index_or_button_is_refused_or_ignored_never_a_500(app, make, db, version, index, button, value):
+    application = make.application(action_key="KA220-SCH")
+    db.session.commit()
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = application.owner.get_id()
+    posts = [
+        {"version": version, "items-0-title": value},
+        {"version": "0", f"items-{index}-title": value, "action": "save"},
+        {"version": "0", "items-0-title": value, "action": f"remove-{index}"},
+        {"version": "0", "action": button},
+    ]
+    for data in posts:
+        response = client.post(f"/applications/{application.id}/sections/work_packages", data=data)
+        assert response.status_code < 500, data
+        assert client.get(f"/applications/{application.id}/sections/work_packages").status_code == 200  # still opens
