@@ -106,3 +106,14 @@ def test_the_network_says_it_is_part_of_development_projects(app):
         reason = next(r for r in registry.chooser().recommendations if r.action == "NPJ-NETWORK").reason
     assert "part of development projects" in network.summary.en and "del av utvecklingsprojekten" in network.summary.sv
     assert "development project" in reason.en and "utvecklingsprojekt" in reason.sv
+
+
+def test_the_overview_marks_a_deadline_hour_the_sources_do_not_give(login, make, app):
+    with app.test_request_context():
+        definition = registry.get("KA240-SCH", 2026)  # its round's day is known, its hour is not
+        unsure = next(r for r in definition.call_rounds if r.confirmed and not r.hour_confirmed)
+        sure = registry.get("KA210-SCH").call_rounds[0]
+    shaky = make.application(action_key="KA240-SCH", call_round=unsure.id)
+    firm = make.application(action_key="KA210-SCH", call_round=sure.id)
+    assert 'id="hour-unconfirmed"' in login(shaky.owner).get(f"/applications/{shaky.id}").get_data(as_text=True)
+    assert 'id="hour-unconfirmed"' not in login(firm.owner).get(f"/applications/{firm.id}").get_data(as_text=True)
