@@ -25,6 +25,20 @@ REAL_SMTP = smtplib.SMTP  # taken before the suite's guard replaces it per test
 
 TEST_PASSWORD = "correct horse battery"
 
+#: Every programme action of workflows/, written out (a test in each user compares it with the registry).
+ACTIONS = [
+    "KA120-SCH",
+    "KA121-SCH",
+    "KA122-SCH",
+    "KA210-SCH",
+    "KA220-SCH",
+    "KA240-SCH",
+    "NPJ-DEVELOPMENT",
+    "NPJ-MOBILITY",
+    "NPJ-NETWORK",
+    "NPJ-PREPARATORY-VISIT",
+]
+
 
 def database_url(tmp_path_factory) -> str:
     return os.environ.get("TEST_DATABASE_URL") or "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite")

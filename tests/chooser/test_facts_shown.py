@@ -9,21 +9,9 @@ import re
 import pytest
 from flask_babel import force_locale
 
+from support import ACTIONS
 from webapp.chooser import services
 from webapp.programmes import registry
-
-ACTIONS = [
-    "KA120-SCH",
-    "KA121-SCH",
-    "KA122-SCH",
-    "KA210-SCH",
-    "KA220-SCH",
-    "KA240-SCH",
-    "NPJ-DEVELOPMENT",
-    "NPJ-MOBILITY",
-    "NPJ-NETWORK",
-    "NPJ-PREPARATORY-VISIT",
-]
 
 
 def _text(page: str) -> str:

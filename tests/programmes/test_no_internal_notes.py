@@ -5,24 +5,11 @@ import re
 
 import pytest
 
+from support import ACTIONS
 from webapp.lifecycle import Stage
 from webapp.programmes import registry
 
 INTERNAL = re.compile(r"docs/sources|\.md\b|\.ts\b|ibay46|third-party|expected from|not confirmed|programmes\.md")
-
-
-ACTIONS = [
-    "KA120-SCH",
-    "KA121-SCH",
-    "KA122-SCH",
-    "KA210-SCH",
-    "KA220-SCH",
-    "KA240-SCH",
-    "NPJ-DEVELOPMENT",
-    "NPJ-MOBILITY",
-    "NPJ-NETWORK",
-    "NPJ-PREPARATORY-VISIT",
-]
 
 
 def test_the_list_is_every_action(app):
