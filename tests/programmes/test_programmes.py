@@ -5,24 +5,11 @@ from pathlib import Path
 
 import pytest
 
-from support import ROOT
+from support import ACTIONS, ROOT
 from webapp.lifecycle import Stage
 from webapp.programmes import registry
 from webapp.programmes.loader import DefinitionError, load_all, load_file
 from webapp.programmes.shared import Countries
-
-EXPECTED_ACTIONS = {
-    "KA120-SCH",
-    "KA121-SCH",
-    "KA122-SCH",
-    "KA210-SCH",
-    "KA220-SCH",
-    "KA240-SCH",
-    "NPJ-MOBILITY",
-    "NPJ-DEVELOPMENT",
-    "NPJ-NETWORK",
-    "NPJ-PREPARATORY-VISIT",
-}
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +18,7 @@ def catalogue():
 
 
 def test_all_definitions_load_with_every_stage_and_both_languages(catalogue):
-    assert set(catalogue.actions) == EXPECTED_ACTIONS
+    assert set(catalogue.actions) == set(ACTIONS)
     for versions in catalogue.actions.values():
         for definition in versions.values():
             assert definition.name.sv != definition.name.en
