@@ -10,7 +10,7 @@ FLASK := $(BIN)/flask --app webapp
 LOCK_ARGS ?=
 UV_COMPILE = $(BIN)/uv pip compile --quiet --universal --python-version 3.11 --custom-compile-command "make lock" $(LOCK_ARGS)
 
-.PHONY: run test test-fast bench check-workflows install install-test lint format lock translations extract-messages serve db-upgrade clean
+.PHONY: system-libs run test test-fast bench check-workflows install install-test lint format lock translations extract-messages serve db-upgrade clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,9 +28,18 @@ $(VENV)/.installed-test: requirements-test.lock pyproject.toml $(VENV)/.installe
 	$(BIN)/pip check
 	touch $@
 
-install: $(VENV)/.installed translations
+# WeasyPrint loads Pango and HarfBuzz's subsetter at run time; a machine without Chromium may lack them.
+WEASYPRINT_LIBS := libpangoft2-1.0-0 libharfbuzz-subset0
 
-install-test: $(VENV)/.installed-test translations
+install: $(VENV)/.installed translations system-libs
+
+system-libs:
+	@if ! /sbin/ldconfig -p | grep -q libharfbuzz-subset.so.0 || ! /sbin/ldconfig -p | grep -q libpangoft2-1.0.so.0; then \
+		echo "Installing the libraries WeasyPrint needs: $(WEASYPRINT_LIBS)"; \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(WEASYPRINT_LIBS); \
+	fi
+
+install-test: $(VENV)/.installed-test translations system-libs
 	@if [ ! -x /usr/bin/chromium ]; then \
 		echo "Installing Debian's chromium for the browser tests"; \
 		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \

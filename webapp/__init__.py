@@ -68,6 +68,8 @@ def _build(config: dict | None) -> Flask:
     from .activity.views import bp as activity_bp
     from .admin import access as _admin_access  # noqa: F401  (registers its permissions)
     from .admin.views import bp as admin_bp
+    from .annexes import access as _annex_access  # noqa: F401  (its permission and lifecycle requirement)
+    from .annexes.views import bp as annexes_bp
     from .applications import access as _application_access  # noqa: F401
     from .applications.views import bp as applications_bp
     from .auth.views import bp as auth_bp
@@ -93,6 +95,7 @@ def _build(config: dict | None) -> Flask:
         partners_bp,
         pdf_bp,
         documents_bp,
+        annexes_bp,
         portfolio_bp,
         admin_bp,
         activity_bp,

@@ -76,6 +76,7 @@ def test_every_known_action_has_its_label_in_the_readers_language(app, make, lan
     application = make.application()
     definition = sections.definition_of(application)
     section = definition.sections[0]
+    annex = definition.annexes[0]
     named = {
         "section.saved": {"section": [None, section.key], "characters": [0, 12]},
         "section.restored": {"section": [None, section.key]},
@@ -83,6 +84,8 @@ def test_every_known_action_has_its_label_in_the_readers_language(app, make, lan
         "partner.updated": {"name": ["Skole A", "Skole B"]},
         "partner.removed": {"name": ["Skole B", None], "country": ["DK", None]},
         "partner.restored": {"name": [None, "Skole B"], "restored_from": [None, 7]},
+        "annex.attached": {"annex": [None, annex.key], "for": [None, "Skole B"], "file": [None, "x.pdf"]},
+        "annex.removed": {"annex": [annex.key, None], "for": ["Skole B", None], "file": ["x.pdf", None]},
     }
     with force_locale(language):
         for action, (plain, with_name) in labels.LABELS.items():
@@ -92,6 +95,8 @@ def test_every_known_action_has_its_label_in_the_readers_language(app, make, lan
             else:
                 partner = {"partner.created": "Skole A"}.get(action, "Skole B")  # after, else before
                 name = section.title.get(language) if action.startswith("section.") else partner
+                if action.startswith("annex."):  # the annex by its label, then whom it is from
+                    name = f"{annex.label.get(language)}: {partner}"
                 assert shown == str(with_name) % {"name": name}, action
                 assert labels.label(_event(action), definition) == str(plain), action  # the event names nothing
         for key, transition in TRANSITIONS.items():

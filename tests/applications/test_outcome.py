@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from pages import field_errors
-from uploads import pdf_bytes, upload
+from uploads import attach_annexes, pdf_bytes, upload
 from webapp.applications.models import Application, Outcome, Submission
 from webapp.auth.models import Role
 from webapp.documents.models import Document, DocumentKind
@@ -22,6 +22,7 @@ def approved(make, db):
     application = make.application(
         action_key="KA210-SCH", status=Status.APPROVED, deadline=datetime.now(UTC) + timedelta(days=30)
     )
+    attach_annexes(application)
     db.session.commit()
     return application
 
@@ -71,7 +72,9 @@ def test_registering_the_submission_records_it_and_flags_a_late_one(login, appro
     stored = _fresh(db, approved)
     assert stored.status == Status.SUBMITTED
     assert stored.submission.reference == "KA210-SCH-3D084792" and stored.submission.late is False
-    document = db.session.scalar(db.select(Document).where(Document.application_id == approved.id))
+    document = db.session.scalar(
+        db.select(Document).where(Document.application_id == approved.id, Document.kind != DocumentKind.ANNEX)
+    )
     assert (document.kind, document.filename) == (DocumentKind.SUBMITTED_APPLICATION, "KA210 ansökan.pdf")
     overview = client.get(f"/applications/{approved.id}").get_data(as_text=True)
     assert 'id="submission"' in overview
@@ -80,6 +83,7 @@ def test_registering_the_submission_records_it_and_flags_a_late_one(login, appro
 
 def test_a_submission_after_the_deadline_is_late(login, make, db):
     application = make.application(status=Status.APPROVED, deadline=datetime(2026, 3, 5, 11, 0, tzinfo=UTC))
+    attach_annexes(application)
     db.session.commit()
     login(application.owner).post(
         _url(application, "register_submission"),

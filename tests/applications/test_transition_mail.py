@@ -16,6 +16,7 @@ from pypdf import PdfWriter
 from sqlalchemy import event, text
 
 from support import allow_real_smtp, app_with_smtp, free_port, smtp_server
+from uploads import attach_annexes
 from webapp import demo
 from webapp.applications.models import Application, Signature
 from webapp.auth.models import Role
@@ -175,6 +176,9 @@ def test_each_step_mails_the_people_concerned_in_their_language(mail_app, inbox,
     _take(_client(app, db, p.deputy), application, "approve", declaration="yes")
     assert _status(db, application) == Status.APPROVED
     _expect(inbox, [p.owner, p.co_writer], application, Status.APPROVED)  # no sign-off asked: no coordinator
+
+    attach_annexes(db.session.get(Application, application.id), p.co_writer)  # the signed declaration
+    db.session.commit()
 
     _take(
         co_writer,

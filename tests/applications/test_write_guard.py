@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import pytest
 
+from uploads import attach_annexes, pdf_bytes, upload
 from webapp.applications.models import Application
 from webapp.core.audit import AuditEvent
+from webapp.documents.models import Document, DocumentKind
 from webapp.lifecycle import STATES, Stage, Status
 from webapp.partners import services as partner_services
 from webapp.partners.models import Partner
@@ -18,6 +20,11 @@ LOCKED = [s for s in Status if s not in (Status.DRAFT, Status.CHANGES_REQUESTED)
 # Comments are remarks about the text, not the text: they change no content (and no audit event)
 # while the text is locked for the decision, and close once the application is submitted.
 COMMENTS = {"review.add_comment", "review.resolve_comment"}
+# Annexes are signed while the text is locked (the principal signs the declaration on approving):
+# they may be uploaded and replaced until the application is submitted, then never.
+ANNEXES = {"annexes.attach", "annexes.remove"}
+UNTIL_SUBMITTED = {"comments": COMMENTS, "annexes": ANNEXES}
+DECLARATION = "declaration_of_honour.applicant"
 
 
 def _state(db, application_id: int) -> dict:
@@ -44,6 +51,14 @@ def _state(db, application_id: int) -> dict:
             (c.id, c.body, c.resolved_at is not None)
             for c in db.session.scalars(
                 db.select(SectionComment).where(SectionComment.application_id == application_id)
+            )
+        ),
+        "annexes": sorted(
+            (d.id, d.annex_key, d.annex_for)
+            for d in db.session.scalars(
+                db.select(Document).where(
+                    Document.application_id == application_id, Document.kind == DocumentKind.ANNEX
+                )
             )
         ),
         "events": db.session.scalar(
@@ -79,7 +94,22 @@ WRITES = {
     "sections.restore_version": ("sections/needs/history/1/restore", lambda a, p: {}),
     "review.add_comment": ("review/sections/needs/comments", lambda a, p: {"comment-needs-body": "Konkretare mål."}),
     "review.resolve_comment": ("comments/{comment}/resolve", lambda a, p: {}),
+    "annexes.attach": (
+        f"annexes/{DECLARATION}",
+        lambda a, p: {
+            "seen": _annex_id(a),
+            f"{DECLARATION}-file": upload(pdf_bytes(title="ny"), "hedersforsakran.pdf"),
+        },
+    ),
+    "annexes.remove": (f"annexes/{DECLARATION}/remove", lambda a, p: {"seen": _annex_id(a)}),
 }
+
+
+def _annex_id(application) -> str:
+    from webapp.annexes import services as annexes
+
+    slot = annexes.slot_of(application, DECLARATION)
+    return str(slot.document.id) if slot.document else ""
 
 
 def _url(db, application, partner_id, path) -> str:
@@ -115,6 +145,7 @@ def written(make, db):
     db.session.add(
         SectionComment(application=application, section_key="needs", author=application.owner, body="Källa?")
     )
+    attach_annexes(application)
     db.session.commit()
     return application, partner
 
@@ -132,9 +163,11 @@ def test_no_write_route_changes_a_locked_application(login, db, written, endpoin
     response = client.post(url, data=data(application, partner))
     assert response.status_code in (302, 403), response.status_code
     after = _state(db, application.id)
-    if endpoint in COMMENTS:
-        assert {**after, "comments": None} == {**before, "comments": None}
-        assert (after["comments"] != before["comments"]) == STATES[status].counts_down
+    part = next((name for name, endpoints in UNTIL_SUBMITTED.items() if endpoint in endpoints), None)
+    if part is not None:
+        ignored = {part: None, **({"events": None} if part == "annexes" else {})}  # an upload is logged
+        assert {**after, **ignored} == {**before, **ignored}
+        assert (after[part] != before[part]) == STATES[status].counts_down
     else:
         assert after == before
 

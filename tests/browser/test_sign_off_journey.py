@@ -1,7 +1,7 @@
 """The whole lifecycle in the browser, as the people who take each step: the teacher sends the
 application to the principal; the principal comments on one section and asks for changes; the teacher sees the comment on that section, fixes it and sends
 again; the principal sees what changed and approves with the declaration on honour; the team
-registers the submission with its PDF; the coordinator records the grant; the team starts the
+uploads the signed declaration on honour and registers the submission with its PDF; the coordinator records the grant; the team starts the
 project and sends the final report; an anonymous visitor finds the project on the organisation's
 public portfolio. Every page it passes has zero axe-core violations, in Swedish and in English."""
 
@@ -121,6 +121,21 @@ def test_from_the_principals_remark_to_the_public_portfolio(live_server, browser
     assert current_signature(signed).signatory_name in principal.locator("#signature").inner_text()
     check_accessibility(principal, "journey approved en", screenshot_dir)
 
+    # The submission waits for the declaration on honour the principal signed: the teacher uploads it.
+    teacher.goto(overview)
+    expect(teacher.locator("form.action-register_submission .reason")).to_contain_text(signed.school.name)
+    teacher.locator("#annexes a").click()
+    teacher.wait_for_url(f"{overview}/annexes")
+    declaration = tmp_path / "hedersforsakran.pdf"
+    declaration.write_bytes(pdf_bytes(title="Hedersförsäkran, underskriven"))
+    slot = teacher.locator('[id="slot-declaration_of_honour.applicant"]')
+    slot.locator("input[type=file]").set_input_files(str(declaration))
+    check_accessibility(teacher, "journey annexes en", screenshot_dir)
+    slot.locator("button[type=submit]").click()
+    expect(teacher.locator("#annexes-complete")).to_be_visible()
+    expect(slot).to_contain_text("hedersforsakran.pdf")
+    check_accessibility(teacher, "journey annexes uploaded en", screenshot_dir)
+
     # The teacher registers the submission with the PDF the programme's form gave.
     submitted_pdf = tmp_path / "KA210-ansokan.pdf"
     submitted_pdf.write_bytes(pdf_bytes(title="Inlämnad ansökan"))
@@ -168,7 +183,7 @@ def test_from_the_principals_remark_to_the_public_portfolio(live_server, browser
     closed = _application(db)
     assert closed.status == Status.CLOSED
     kinds = db.session.scalars(db.select(Document.kind).where(Document.application_id == closed.id))
-    assert sorted(kinds) == sorted([DocumentKind.SUBMITTED_APPLICATION, DocumentKind.FINAL_REPORT])
+    assert sorted(kinds) == sorted([DocumentKind.ANNEX, DocumentKind.SUBMITTED_APPLICATION, DocumentKind.FINAL_REPORT])
 
     # Anyone, signed in or not, finds it on the public portfolio, in both languages.
     visitor = _new_page(browser)

@@ -83,6 +83,9 @@ RULES = {
     "admin.resend_invitation": ADMIN_ONLY,
     "admin.audit_log": ADMIN_ONLY,
     "activity.index": Rule(frozenset({"principal", "coordinator", "admin"})),
+    "annexes.index": Rule(SCHOOL_READERS),
+    "annexes.attach": Rule(EDITORS),
+    "annexes.remove": Rule(EDITORS),
     "review.index": Rule(SCHOOL_READERS),
     "review.add_comment": Rule(COMMENTERS),
     # The team and the principal resolve any comment, its author (here the coordinator) their own.
@@ -150,6 +153,7 @@ def world(make, db):
         "user_id": target_a.id,
         "membership_id": target_a.memberships[0].id,
         "token": "not-a-valid-token",
+        "slot_key": "declaration_of_honour.applicant",
     }
     other = {
         "application_id": other_application.id,
@@ -167,6 +171,7 @@ def world(make, db):
         "user_id": target_b.id,
         "membership_id": target_b.memberships[0].id,
         "token": "not-a-valid-token",
+        "slot_key": "declaration_of_honour.applicant",
     }
     db.session.commit()
     return users, own, other

@@ -13,7 +13,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from pages import field_errors, parse, refusal, say
-from uploads import PNG, pdf_bytes, upload
+from uploads import PNG, attach_annexes, pdf_bytes, upload
 from webapp.applications.models import Application, Submission
 from webapp.auth.models import Role
 from webapp.config import REQUEST_SLACK_BYTES, ConfigError
@@ -26,6 +26,7 @@ from webapp.lifecycle import Status
 @pytest.fixture
 def approved(make, db):
     application = make.application(status=Status.APPROVED, deadline=datetime.now(UTC) + timedelta(days=30))
+    attach_annexes(application)
     db.session.commit()
     return application
 
@@ -45,7 +46,8 @@ def _register(client, application, pdf, name="ansökan.pdf"):
 
 def _documents(db, application_id) -> list[Document]:
     db.session.rollback()
-    return list(db.session.scalars(db.select(Document).where(Document.application_id == application_id)))
+    query = db.select(Document).where(Document.application_id == application_id, Document.kind != DocumentKind.ANNEX)
+    return list(db.session.scalars(query))
 
 
 def test_the_submitted_pdf_is_kept_and_downloads_byte_identical_for_readers(login, make, db, approved):

@@ -8,6 +8,7 @@ import pytest
 from flask_babel import force_locale
 
 from pages import numbers
+from uploads import attach_annexes
 from webapp import demo
 from webapp.applications.models import Outcome
 from webapp.auth.models import Role
@@ -209,6 +210,7 @@ def ready_to_send(make, school, users):
     demo._write_answers(application, users["owner"], ["Eleverna behöver läsa mer och skriva mer."], complete=True)
     application.stage = Stage.SUBMISSION
     assert sections.report(application).problems == []
+    attach_annexes(application)
     return application
 
 

@@ -69,7 +69,11 @@ def test_a_fault_inherited_through_a_chain_names_the_file_that_writes_it(tmp_pat
     """npj-development/2027 extends npj-development/2026, which extends npj-mobility/2026 (which
     writes the stage checks both inherit)."""
     folder = _copy(tmp_path)
-    line = _edit(folder / "npj-mobility/2026.yaml", "partners: [partnership]", "partners: [telepathy]")
+    line = _edit(
+        folder / "npj-mobility/2026.yaml",
+        "partners: [partnership, organisation_roles]",
+        "partners: [telepathy, organisation_roles]",
+    )
     with pytest.raises(DefinitionError) as raised:
         load_all(folder)
     faults = [str(f) for f in raised.value.faults]

@@ -11,7 +11,7 @@ import pytest
 from flask_babel import force_locale
 
 from webapp.partners.models import Partner
-from webapp.programmes import registry, rules
+from webapp.programmes import checks, registry, rules
 from webapp.sections import services as sections
 
 THIRD_COUNTRIES = "docs/sources/countries.md#third-countries-not-associated-to-the-programme"
@@ -76,7 +76,7 @@ def test_partnership_rules(english, source, key, applicant, partners, expected):
     assert source.split("#")[0] in definition.eligibility.partnership.source or source.startswith(
         "docs/sources/countries"
     )
-    problems = rules.partnership_problems(
+    problems = checks.partnership_problems(
         definition, _orgs(applicant, *partners), sections.eligible_countries(definition)
     )
     messages = _messages(problems)
@@ -100,7 +100,7 @@ def test_partnership_rules(english, source, key, applicant, partners, expected):
 
 def test_a_third_country_partner_beyond_the_minimum_is_named_as_not_counting(english):
     definition = registry.get("KA220-SCH")
-    (problem,) = rules.partnership_problems(
+    (problem,) = checks.partnership_problems(
         definition, _orgs("SE", "DK", "GB"), sections.eligible_countries(definition)
     )
     assert "GB" in problem.message and "do not count" in problem.message
@@ -163,7 +163,7 @@ CAP_ROWS = [
 def test_ka122_participants_per_application(english, source, rows, accepted):
     definition = registry.get("KA122-SCH")
     assert definition.eligibility.participants_counted.source.startswith(source)
-    problems = rules.participant_cap_problems(definition, [], set(), _activities(*rows))
+    problems = checks.participant_cap_problems(definition, [], set(), _activities(*rows))
     if accepted:
         assert problems == [], _messages(problems)
         return
@@ -177,7 +177,7 @@ def test_ka122_participants_per_application(english, source, rows, accepted):
 def test_the_cap_blocks_the_stage_where_activities_are_written(english):
     definition = registry.get("KA122-SCH")
     stage = definition.section("activities").stage
-    report = rules.stage_report(
+    report = checks.stage_report(
         definition, stage, _activities(("courses", 20), ("pupil_group", 11)), _orgs("SE"), set()
     )
     assert any("at most 30 participants" in p.message for p in report.problems)
@@ -201,7 +201,7 @@ def test_nordplus_language_with_a_baltic_partner(english, source, key, partners,
     definition = registry.get(key)
     assert definition.eligibility.language.source.startswith(source)
     answers = {"context": {"form_language": chosen}} if chosen else {}
-    problems = rules.language_problems(definition, _orgs("SE", *partners, unconfirmed=unconfirmed), set(), answers)
+    problems = checks.language_problems(definition, _orgs("SE", *partners, unconfirmed=unconfirmed), set(), answers)
     if accepted:
         assert problems == [], _messages(problems)
         return
@@ -215,7 +215,7 @@ def test_nordplus_language_with_a_baltic_partner(english, source, key, partners,
 def test_the_language_rule_blocks_the_stage_of_the_language_field(english):
     definition = registry.get("NPJ-MOBILITY")
     stage = definition.section("context").stage
-    report = rules.stage_report(
+    report = checks.stage_report(
         definition,
         stage,
         {"context": {"form_language": "sv"}},
@@ -241,3 +241,200 @@ def test_the_partner_list_warns_only_about_partners_who_may_not_take_part(login,
     page = login(application.owner).get(f"/applications/{application.id}/partners/").get_data(as_text=True)
     confirmed = page.split('id="col-confirmed"')[1].split("</section>")[0]
     assert ("warning-text" in confirmed) == warned
+
+
+# --- Nordplus: limits on each row of the mobility table --------------------------------------------
+EXCHANGE = "docs/sources/nordplus-junior-2026.md#teacher-exchange-and-class-exchange"
+STUDY_VISIT = "docs/sources/nordplus-junior-2026.md#study-visit"
+PREPARATORY = "docs/sources/nordplus-junior-2026.md#preparatory-visit"
+COORDINATE = "docs/sources/nordplus-junior-2026.md#who-may-coordinate"
+
+
+def _mobility(*rows):
+    """Rows of the mobility table as (activity type, pupils, teachers, days)."""
+    items = [
+        {"activity_type": kind, "pupils": pupils, "teachers": teachers, "days": days}
+        for kind, pupils, teachers, days in rows
+    ]
+    return {"mobility_activities": {"items": items}}
+
+
+# (source, activity as (type, pupils, teachers, days), refused: None or (field, what the message says))
+ACTIVITY_ROWS = [
+    # Class exchange: at most 2 teachers per started 10 pupils.
+    (EXCHANGE, ("class_exchange", 10, 2, 7), None),
+    (EXCHANGE, ("class_exchange", 10, 3, 7), ("teachers", "at most 2 for a class exchange with 10 pupils")),
+    (EXCHANGE, ("class_exchange", 11, 4, 7), None),
+    (EXCHANGE, ("class_exchange", 11, 5, 7), ("teachers", "at most 4 for a class exchange with 11 pupils")),
+    (EXCHANGE, ("class_exchange", 30, 6, 7), None),
+    (EXCHANGE, ("class_exchange", "30", "7", "7"), ("teachers", "at most 6")),  # numbers as stored from a form
+    # Class exchange: from 5 days (uncertain: 5 or 7) up to 3 weeks, travel included.
+    (EXCHANGE, ("class_exchange", 20, 2, 5), None),
+    (EXCHANGE, ("class_exchange", 20, 2, 4), ("days", "Number of days, including travel: 4, at least 5 for a class exchange")),
+    (EXCHANGE, ("class_exchange", 20, 2, 21), None),
+    (EXCHANGE, ("class_exchange", 20, 2, 22), ("days", "Number of days, including travel: 22, at most 21 for a class exchange")),
+    # Study visit: 2 to 5 staff, at most 5 days including travel.
+    (STUDY_VISIT, ("study_visit", None, 2, 5), None),
+    (STUDY_VISIT, ("study_visit", None, 5, 3), None),
+    (STUDY_VISIT, ("study_visit", None, 1, 3), ("teachers", "Number of teachers or other staff: 1, at least 2 for a study visit")),
+    (STUDY_VISIT, ("study_visit", None, 6, 3), ("teachers", "Number of teachers or other staff: 6, at most 5 for a study visit")),
+    (STUDY_VISIT, ("study_visit", None, 3, 6), ("days", "Number of days, including travel: 6, at most 5 for a study visit")),
+    # A teacher exchange has none of these limits; an unanswered number is left to `required`.
+    (EXCHANGE, ("teacher_exchange", None, 8, 30), None),
+    (EXCHANGE, ("class_exchange", None, 3, None), None),
+    (STUDY_VISIT, ("study_visit", None, None, 9), ("days", "at most 5 for a study visit")),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("source,activity,refused", ACTIVITY_ROWS)
+def test_nordplus_mobility_activity_limits(english, source, activity, refused):
+    definition = registry.get("NPJ-MOBILITY")
+    assert any(limit.source.startswith(source) for limit in definition.eligibility.activity_limits)
+    first = ("teacher_exchange", None, 2, 5)  # the row tested is the second: its anchor says so
+    problems = checks.activity_limit_problems(definition, [], set(), _mobility(first, activity))
+    if refused is None:
+        assert problems == [], _messages(problems)
+        return
+    (problem,) = problems
+    field, says = refused
+    kind = {"class_exchange": "Class exchange", "study_visit": "Study visit"}[activity[0]]
+    assert problem.message.startswith(f"Activity 2 ({kind}): "), problem.message
+    assert says in problem.message and "(NPJ-MOBILITY)" in problem.message, problem.message
+    assert (problem.section, problem.field, problem.item) == ("mobility_activities", field, "items-1")
+
+
+def test_the_ratio_reading_is_said_in_the_message(english):
+    definition = registry.get("NPJ-MOBILITY")
+    (problem,) = checks.activity_limit_problems(definition, [], set(), _mobility(("class_exchange", 11, 5, 7)))
+    assert "2 per 10 pupils, a started 10 counting as a whole" in problem.message, problem.message
+
+
+def test_the_activity_limits_block_the_stage_of_the_mobility_table(english):
+    definition = registry.get("NPJ-MOBILITY")
+    stage = definition.section("mobility_activities").stage
+    assert "activity_limits" in definition.stage_checks[stage]
+    report = checks.stage_report(definition, stage, _mobility(("study_visit", None, 6, 3)), _orgs("SE", "FI"), set())
+    assert any("at most 5 for a study visit" in p.message for p in report.problems)
+
+
+def test_the_preparatory_visit_keeps_its_limits_as_field_limits(app):
+    """docs/sources/nordplus-junior-2026.md#preparatory-visit: at most 2 participants per organisation
+    and 5 days; the form refuses more at save, so no activity limit repeats them."""
+    definition = registry.get("NPJ-PREPARATORY-VISIT")
+    assert definition.section("organisations").field("participants").max == 2
+    assert definition.section("visit").field("days").max == 5
+    assert definition.eligibility.activity_limits == []
+
+
+# --- Nordplus: a preparatory visit is an application of its own ----------------------------------
+# (source, stored activity types, refused)
+OWN_APPLICATION_ROWS = [
+    (PREPARATORY, ["class_exchange", "study_visit"], False),
+    (PREPARATORY, ["preparatory_visit", "class_exchange"], True),  # stored before the form stopped offering it
+    (PREPARATORY, ["preparatory_visit"], True),
+    (PREPARATORY, [], False),  # unanswered: left to `required`
+]
+
+
+@pytest.mark.parametrize("source,chosen,refused", OWN_APPLICATION_ROWS)
+def test_a_preparatory_visit_is_not_combined(english, source, chosen, refused):
+    definition = registry.get("NPJ-MOBILITY")
+    (rule,) = definition.eligibility.own_application
+    assert rule.source.startswith(source)
+    problems = checks.own_application_problems(definition, [], set(), {"context": {"activity_types": chosen}})
+    if not refused:
+        assert problems == [], _messages(problems)
+        return
+    (problem,) = problems
+    assert "Preparatory visit cannot be combined with other activities in NPJ-MOBILITY" in problem.message
+    assert "NPJ-PREPARATORY-VISIT" in problem.message
+    assert (problem.section, problem.field) == ("context", "activity_types")
+
+
+@pytest.mark.parametrize("key", ["NPJ-MOBILITY", "NPJ-DEVELOPMENT", "NPJ-NETWORK"])
+def test_the_project_forms_do_not_offer_a_preparatory_visit(app, key):
+    field = registry.get(key).section("context").field("activity_types")
+    source = field.choices if field.choices is not None else registry.choices().lists[field.choices_from]
+    assert "preparatory_visit" not in {c.value for c in source}
+
+
+def test_a_stored_preparatory_visit_still_reads(english):
+    from webapp.sections.presenters import display_value
+
+    field = registry.get("NPJ-MOBILITY").section("context").field("activity_types")
+    shown = display_value(field, ["preparatory_visit", "class_exchange"], [])  # no longer a choice: not an error
+    assert "Class exchange" in shown and "preparatory" in shown.lower(), shown
+
+
+# --- Nordplus: Southern Schleswig as a host country ------------------------------------------------
+def test_southern_schleswig_is_offered_as_host_by_its_code(app):
+    """docs/sources/countries.md#southern-schleswig: the user-assigned code XS, never DE (Germany)."""
+    field = registry.get("NPJ-MOBILITY").section("mobility_activities").field("host_country")
+    offered = {c.value: c.label.en for c in field.choices}
+    assert offered["XS"] == "Southern Schleswig (Germany)" and "DE" not in offered
+    assert "XS" in registry.countries().regions
+
+
+# --- Nordplus: who may coordinate, who may be a partner --------------------------------------------
+def _organisations(*rows):
+    """Items of the organisations section: the applicant first, then confirmed partners, as (role, type)."""
+    keys = ["applicant"] + [f"partner-{i}" for i in range(1, len(rows))]
+    items = {key: {"role": role, "organisation_type": kind} for key, (role, kind) in zip(keys, rows, strict=True)}
+    return {"organisations": {"items": items}}
+
+
+C, P = "coordinator", "partner"
+# (source, action, (role, type) per organisation, refused: None or what the messages say)
+ROLE_ROWS = [
+    (COORDINATE, "NPJ-MOBILITY", [(C, "school"), (P, "preschool")], None),
+    (COORDINATE, "NPJ-MOBILITY", [(C, "culture_school"), (P, "school")], None),
+    (COORDINATE, "NPJ-MOBILITY", [(C, "municipality"), (P, "school")], ["Solna skola: Type of organisation: Municipality or education department, but the coordinator of NPJ-MOBILITY must be one of", "Municipalities and education departments may only be partners"]),
+    (COORDINATE, "NPJ-DEVELOPMENT", [(C, "municipality"), (P, "school"), (P, "school")], ["the coordinator of NPJ-DEVELOPMENT", "may be partners but not coordinators"]),
+    (COORDINATE, "NPJ-NETWORK", [(C, "other"), (P, "school"), (P, "school")], ["the coordinator of NPJ-NETWORK"]),
+    (COORDINATE, "NPJ-PREPARATORY-VISIT", [(C, "municipality"), (P, "school")], ["the coordinator of NPJ-PREPARATORY-VISIT", "may only be partners"]),
+    # Exactly one coordinator.
+    (COORDINATE, "NPJ-MOBILITY", [(C, "school"), (C, "school")], ["exactly one organisation is the coordinator of NPJ-MOBILITY; 2 are"]),
+    (COORDINATE, "NPJ-MOBILITY", [(P, "school"), (P, "school")], ["exactly one organisation is the coordinator of NPJ-MOBILITY; none"]),
+    # Mobility-project partners are preschools, schools or culture schools; a development project
+    # takes other organisations working with school education as partners.
+    (COORDINATE, "NPJ-MOBILITY", [(C, "school"), (P, "municipality")], ["Partner 1: Type of organisation: Municipality or education department, but the partners of NPJ-MOBILITY must be one of"]),
+    (COORDINATE, "NPJ-DEVELOPMENT", [(C, "school"), (P, "municipality"), (P, "other")], None),
+    # Unanswered fields are left to `required`.
+    (COORDINATE, "NPJ-MOBILITY", [(None, "school"), (P, "school")], None),
+    (COORDINATE, "NPJ-MOBILITY", [(C, None), (P, None)], None),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("source,key,rows,refused", ROLE_ROWS)
+def test_nordplus_who_may_coordinate(english, source, key, rows, refused):
+    definition = registry.get(key)
+    assert definition.eligibility.organisation_roles.source.startswith(source)
+    orgs = _orgs("SE", *(["FI"] * (len(rows) - 1)))
+    problems = checks.organisation_role_problems(definition, orgs, set(), _organisations(*rows))
+    messages = _messages(problems)
+    if refused is None:
+        assert problems == [], messages
+        return
+    assert len(problems) == 1, messages
+    assert all(says in messages[0] for says in refused), messages
+    assert problems[0].section == "organisations"
+
+
+def test_an_unconfirmed_partner_is_not_counted_as_coordinator(english):
+    definition = registry.get("NPJ-MOBILITY")
+    orgs = _orgs("SE", "FI", unconfirmed=("NO",))
+    answers = _organisations((C, "school"), (P, "school"))
+    answers["organisations"]["items"]["partner-9"] = {"role": C, "organisation_type": "municipality"}
+    assert checks.organisation_role_problems(definition, orgs, set(), answers) == []
+
+
+@pytest.mark.parametrize("key", ["NPJ-MOBILITY", "NPJ-DEVELOPMENT", "NPJ-NETWORK", "NPJ-PREPARATORY-VISIT"])
+def test_who_may_coordinate_blocks_the_stage_of_the_organisations(english, key):
+    definition = registry.get(key)
+    stage = definition.section("organisations").stage
+    assert "organisation_roles" in definition.stage_checks[stage]
+    orgs = _orgs("SE", "FI")
+    answers = _organisations((C, "municipality"), (P, "school"))
+    report = checks.stage_report(definition, stage, answers, orgs, sections.eligible_countries(definition))
+    problem = next(p for p in report.problems if "coordinator of" in p.message)
+    assert (problem.field, problem.item) == ("organisation_type", "org-applicant")

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from markupsafe import escape
 
 from formparse import post_forms
+from uploads import attach_annexes
 from webapp.auth.models import Role
 
 TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=400)
@@ -32,6 +33,7 @@ def people(make, db):
     partner = make.partner(application, country="DK")
     # one application in each state whose step has a form of its own
     approved = make.application(school, owner=teacher, status=Status.APPROVED)
+    attach_annexes(approved)
     submitted = make.application(school, owner=teacher, status=Status.SUBMITTED)
     running = make.application(school, owner=teacher, status=Status.REPORTING)
     running.outcome = Outcome(
@@ -58,6 +60,7 @@ PAGES = [
     ("teacher", "/applications/{application}/partners/new"),
     ("teacher", "/applications/{application}/partners/{partner}"),
     ("teacher", "/applications/{approved}/transitions/register_submission"),
+    ("teacher", "/applications/{approved}/annexes"),
     ("teacher", "/applications/{submitted}/transitions/record_grant"),
     ("teacher", "/applications/{submitted}/transitions/record_rejection"),
     ("teacher", "/applications/{running}/transitions/send_interim_report"),

@@ -14,8 +14,8 @@ from webapp.core.i18n import format_time
 from webapp.lifecycle import TRANSITIONS, Stage, Status
 from webapp.lifecycle.engine import decide
 from webapp.partners.models import PartnerStatus
+from webapp.programmes import checks, registry, rules
 from webapp.programmes import forms as section_forms
-from webapp.programmes import registry, rules
 from webapp.sections import services as sections
 from webapp.sections.models import SectionAnswer
 
@@ -310,7 +310,7 @@ PARTNERSHIP_CASES = [
 @pytest.mark.parametrize("key,countries,passes,expected", PARTNERSHIP_CASES)
 def test_partnership_rule(app, key, countries, passes, expected):
     definition = registry.get(key)
-    problems = rules.partnership_problems(definition, _orgs(*countries), sections.eligible_countries(definition))
+    problems = checks.partnership_problems(definition, _orgs(*countries), sections.eligible_countries(definition))
     messages = [p.message for p in problems]
     assert (not problems) == passes, messages
     if expected:
@@ -324,7 +324,7 @@ def test_partnership_rule(app, key, countries, passes, expected):
 
 def test_unconfirmed_partners_do_not_count(app):
     definition = registry.get("KA210-SCH")
-    problems = rules.partnership_problems(
+    problems = checks.partnership_problems(
         definition, _orgs("SE", unconfirmed=("DK",)), sections.eligible_countries(definition)
     )
     assert len(problems) == 1 and _says_short(problems[0], definition, 1, 1), [p.message for p in problems]

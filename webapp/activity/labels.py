@@ -30,6 +30,8 @@ LABELS: dict[str, tuple[str, str | None]] = {
     "partner.restored": (_l("Partner put back"), _l("Partner put back: %(name)s")),
     "checklist.saved": (_l("Checklist saved"), None),
     "self_assessment.saved": (_l("Self-assessment saved"), None),
+    "annex.attached": (_l("Annex uploaded"), _l("Annex uploaded: %(name)s")),
+    "annex.removed": (_l("Annex removed"), _l("Annex removed: %(name)s")),
 }
 
 LIFECYCLE = "lifecycle."
@@ -77,12 +79,22 @@ def _section_title(key: str | None, definition) -> str | None:
     return section.title.get(current_language()) if section else None
 
 
+def _annex_named(changes, definition) -> str | None:
+    """ "Letter of intent: Tallinna Kool": the annex by its label when the definition still has it."""
+    key, organisation = _named(changes, "annex"), _named(changes, "for")
+    annex = next((a for a in (definition.annexes if definition else []) if a.key == key), None)
+    label = annex.label.get(current_language()) if annex else key
+    return f"{label}: {organisation}" if label and organisation else organisation
+
+
 def _name_in(event: AuditEvent, definition) -> str | None:
     changes = event.changes
     if event.action.startswith("section."):
         return _section_title(_named(changes, "section"), definition)
     if event.action.startswith("partner."):
         return _named(changes, "name")
+    if event.action.startswith("annex."):
+        return _annex_named(changes, definition)
     return None
 
 

@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 from ..auth.models import Role
 from ..core.forms import LANGUAGE_CHOICES, BaseForm, options
 from ..core.i18n import current_language
-from ..organisations.models import OrganisationKind
+from ..organisations.models import SCHOOL_KIND_LABELS, OrganisationKind
 from ..programmes import registry
 
 ROLE_LABELS = {
@@ -66,6 +66,16 @@ class OrganisationForm(BaseForm):
 
 class SchoolForm(BaseForm):
     name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the school's name.")), Length(max=200)])
+    kind = SelectField(
+        _l("Kind"),
+        choices=options(SCHOOL_KIND_LABELS.items()),
+        validate_choice=True,
+        default="school",
+        description=_l(
+            "The programmes ask who applies: a school, or the organisation itself (a consortium or a school "
+            "development project is applied for by the school authority or education department)."
+        ),
+    )
     city = StringField(_l("City"), validators=[Length(max=120)])
     country = SelectField(_l("Country"))
     oid = StringField(

@@ -12,7 +12,7 @@ from ..extensions import db
 from ..organisations.models import Organisation, School
 
 ORGANISATION_FIELDS = ("name", "kind", "country", "portfolio_public", "coordinator_signoff")
-SCHOOL_FIELDS = ("name", "city", "country", "oid", "pic", "address")
+SCHOOL_FIELDS = ("name", "kind", "city", "country", "oid", "pic", "address")
 USER_FIELDS = ("name", "language", "active")
 
 

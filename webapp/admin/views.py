@@ -7,12 +7,13 @@ from flask_login import current_user
 from ..auth.models import Role, User
 from ..core import access
 from ..core.forms import ActionForm
-from ..organisations.models import Organisation, School
+from ..organisations.models import Organisation, School, school_kind_label
 from . import services
 from .access import managed_organisation, organisation_managed_for
 from .forms import KIND_LABELS, ROLE_LABELS, InviteForm, MembershipForm, OrganisationForm, SchoolForm, UserForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+bp.add_app_template_global(school_kind_label, "school_kind_label")
 
 
 def manage_organisation(view):

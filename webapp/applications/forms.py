@@ -10,6 +10,8 @@ from wtforms.validators import DataRequired, InputRequired, Length
 
 from ..core.forms import BaseForm, CheckboxListField, counter, options, submitted_version
 from ..core.i18n import current_language, format_moment
+from ..programmes import registry
+from ..programmes.applicants import applicant_refusal
 
 
 def call_choices(action_rounds, keep: str | None = None) -> list:
@@ -48,10 +50,12 @@ class ApplicationForm(BaseForm):
     # Names this filled-in form: sent twice (Back, then Send again), it still creates one application.
     form_key = HiddenField(default=lambda: secrets.token_urlsafe(16))
 
-    def __init__(self, *args, action_rounds=(), schools=(), keep_call=None, earlier=(), **kwargs):
+    def __init__(self, *args, action_rounds=(), schools=(), keep_call=None, earlier=(), unchanged=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.call.choices = call_choices(action_rounds, keep_call)
         self.school_id.choices = options((s.id, s.name) for s in schools)
+        self._schools = {s.id: s for s in schools}
+        self._unchanged = unchanged  # (school id, call) as stored: an application kept as it is
         if self.copy_from is not None:  # the edit form has no reuse
             self.copy_from.choices = options(
                 [("", _l("— start empty —"))] + [(a.id, f"{a.title} ({a.action_key}, {a.call_round})") for a in earlier]
@@ -68,6 +72,17 @@ class ApplicationForm(BaseForm):
     def validate_call(self, field):
         if not field.data or "/" not in field.data:
             raise ValidationError(_l("Choose a programme and call round."))
+
+    def validate_school_id(self, field):
+        """The programme decides who applies: a school, or the organisation's applying body (KA240)."""
+        school = self._schools.get(field.data)
+        if school is None or not self.call.data or "/" not in self.call.data:
+            return
+        if self._unchanged == (field.data, self.call.data):
+            return
+        refusal = applicant_refusal(registry.for_round(self.action_key, self.round_id), school)
+        if refusal:
+            raise ValidationError(refusal)
 
 
 class EditApplicationForm(ApplicationForm):

@@ -16,7 +16,7 @@ from ..lifecycle import STAGES, STATES, TRANSITIONS, Stage, Status, perform
 from ..lifecycle.engine import COMMENT_LIMIT, decide
 from ..programmes import registry
 from ..sections import services as sections
-from . import presenters, queries, services
+from . import presenters, queries, round_caps, services
 from .forms import ApplicationForm, EditApplicationForm
 from .lifecycle import DECLARATIONS, current_signature, declaration_text
 from .models import Application, SignatureKind
@@ -85,8 +85,21 @@ def create():
         )
         _remember_created(form.form_key.data, application.id)
         flash(_("The application is created. Start by describing the idea."), "success")
+        _flash_round_caps(application)
         return redirect(url_for("applications.show", application_id=application.id))
     return render_template("applications/new.html", form=form), 422 if form.errors else 200
+
+
+def _flash_round_caps(application: Application) -> None:
+    """A second application for one round may exist, but the team hears of the cap at once; the
+    overview it is sent to names the cap and the other applications."""
+    if round_caps.broken_caps(application, current_user):
+        flash(
+            _(
+                "This application goes over the programme's cap on applications per round: see the notice at the top of the overview."
+            ),
+            "warning",
+        )
 
 
 _CREATED = "created_applications"  # session: form key -> the application it created (the last few)
@@ -115,6 +128,7 @@ def show(application: Application):
         report=report,
         state=presenters.state_of(application),
         call_round=definition.call_round(application.call_round) if definition else None,
+        round_caps=round_caps.warnings(round_caps.broken_caps(application, current_user)),
         steps=presenters.stage_steps(application, report),
         next_step=presenters.next_step(application),
         last_saved=presenters.last_saved(application),
@@ -140,6 +154,7 @@ def edit(application: Application):
         action_rounds=registry.open_rounds_now(),
         schools=schools,
         keep_call=keep,
+        unchanged=(application.school_id, keep),
         team_candidates=queries.rows(queries.team_candidates(application.school)),
     )
     if request.method == "GET":
@@ -169,6 +184,7 @@ def edit(application: Application):
             form.version.data = conflict.version
         else:
             flash(_("Saved."), "success")
+            _flash_round_caps(application)
             return redirect(url_for("applications.show", application_id=application.id))
     status = 409 if conflict else (422 if form.errors else 200)
     return render_template("applications/edit.html", form=form, application=application, conflict=conflict), status

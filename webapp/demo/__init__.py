@@ -14,7 +14,8 @@ from ..partners.models import Partner
 from . import history
 from .answers import write_answers
 from .people import ORGANISATIONS, PARTNER_SCHOOLS, PEOPLE, SCHOOLS, SOLNA
-from .stories import APPLICATIONS, DemoApplication
+from .steps import DemoApplication
+from .stories import APPLICATIONS
 
 DEMO_PASSWORD = "grantpath-demo"
 
@@ -33,8 +34,10 @@ def load() -> Organisation:
     }
     db.session.add_all(organisations.values())
     schools = {
-        name: School(organisation=organisations[org], name=name, city=city, country="SE", oid=oid, address=address)
-        for org, name, city, oid, address in SCHOOLS
+        name: School(
+            organisation=organisations[org], name=name, city=city, country="SE", oid=oid, address=address, kind=kind
+        )
+        for org, name, city, oid, address, kind in SCHOOLS
     }
     db.session.add_all(schools.values())
     users = {}

@@ -35,6 +35,7 @@ def write_answers(
             data = {"items": [_values(section, sentences, counter, orgs) for _ in range(max(section.repeat.min, 2))]}
         else:
             data = _values(section, sentences, counter, orgs)
+        data = _within_rules(definition, section, data)
         if title and section.key == title_section:
             data = {**data, "title": title, english: english_title or title}
         written.append(SectionAnswer(section_key=section.key, data=data, updated_by=author))
@@ -70,3 +71,37 @@ def _values(section, sentences, counter, orgs) -> dict:
         else:
             values[f.key] = [o.key for o in orgs if o.confirmed]
     return values
+
+
+def _within_rules(definition, section, data: dict) -> dict:
+    """The answers a team would give where the definition's stage checks read them: the applicant
+    coordinates and every organisation is of a type its role allows (`organisation_roles`), and each
+    activity's numbers lie within its `activity_limits`."""
+    roles = definition.eligibility.organisation_roles
+    if roles and roles.section == section.key and isinstance(data.get("items"), dict):
+        role_field = section.field(roles.role_field)
+        partner = next((c.value for c in role_field.choices or [] if c.value != roles.coordinator), None)
+        for key, values in data["items"].items():
+            coordinates = key == "applicant"
+            values[roles.role_field] = roles.coordinator if coordinates else partner
+            values[roles.type_field] = (
+                roles.coordinator_types if coordinates else roles.partner_types or roles.coordinator_types
+            )[0]
+    for limit in definition.eligibility.activity_limits:
+        if limit.section != section.key or not isinstance(data.get("items"), list):
+            continue
+        for values in data["items"]:
+            if limit.when and values.get(limit.when.field) not in limit.when.equals:
+                continue
+            number = values.get(limit.field)
+            if not isinstance(number, (int, float)):
+                continue
+            if limit.max is not None:
+                number = min(number, int(limit.max))
+            if limit.min is not None:
+                number = max(number, int(limit.min))
+            base = values.get(limit.ratio.field) if limit.ratio else None
+            if isinstance(base, (int, float)) and base > 0:
+                number = min(number, limit.ratio.at_most * -(-int(base) // limit.ratio.per))
+            values[limit.field] = number
+    return data

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import io
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from html import escape
 
 from sqlalchemy import event, inspect
 
+from ..annexes import services as annexes
 from ..applications.models import Application
 from ..core.i18n import STOCKHOLM
 from ..core.models import UTCDateTime
@@ -20,7 +21,7 @@ from ..documents import services as documents
 from ..extensions import db
 from ..lifecycle import TRANSITIONS, perform
 from ..review.models import SectionComment
-from .stories import Step
+from .steps import Step
 
 _MOMENTS = ("revoked_at", "resolved_at")  # set by the code that revokes or resolves: "now"
 _DATES = ("project_start", "project_end", "interim_report_due", "final_report_due", "sent_on")
@@ -95,9 +96,20 @@ def _details(application: Application, step: Step, when: datetime) -> dict | Non
     return details
 
 
+def _attach_annexes(application: Application, user, when: datetime) -> None:
+    """The signed annexes the team uploaded just before registering the submission."""
+    with happened(when - timedelta(hours=1)):
+        for slot in annexes.missing(application):
+            heading = f"{slot.annex.label.get('sv')}: {slot.organisation.name}"
+            lines = [application.title, f"{application.action_key}, {application.call_round}", "Undertecknad."]
+            annexes.attach(user, application, slot, pdf(f"{slot.annex.key}.pdf", heading, lines), seen=None)
+
+
 def take(application: Application, step: Step, users: dict) -> None:
     """Takes one step as its person would; the principal's remark on a section goes with it."""
     when, user = moment(step.on), users[step.by]
+    if step.key == "register_submission":
+        _attach_annexes(application, user, when)
     details = _details(application, step, when)
     with happened(when):
         perform(user, application, step.key, step.comment, declared=TRANSITIONS[step.key].declaration, details=details)

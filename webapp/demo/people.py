@@ -4,7 +4,7 @@ authority that asks for the coordinator's sign-off, and fictional people at exam
 from __future__ import annotations
 
 from ..auth.models import Role
-from ..organisations.models import OrganisationKind
+from ..organisations.models import OrganisationKind, SchoolKind
 
 SOLNA = "Solna stad"
 VANORT = "Vänortsstiftelsen"
@@ -17,12 +17,16 @@ ORGANISATIONS = [
     (VANORT, OrganisationKind.SCHOOL_AUTHORITY, False, True),
 ]
 
-# organisation, name, city, OID, address
+EDUCATION_DEPARTMENT = "Solna stad, utbildningsförvaltningen"
+
+# organisation, name, city, OID, address, kind
 SCHOOLS = [
-    (SOLNA, "Solna Gymnasium", "Solna", "E10234567", "Skolgatan 1, 171 00 Solna"),
-    (SOLNA, "Ulriksdalsskolan", "Solna", "E10234568", "Ulriksdalsvägen 2, 170 00 Solna"),
-    (SOLNA, "Bergshamraskolan", "Solna", "E10234569", "Bergshamravägen 3, 170 00 Solna"),
-    (VANORT, "Vänortsskolan", "Solna", "E10234570", "Vänortsgatan 4, 171 00 Solna"),
+    (SOLNA, "Solna Gymnasium", "Solna", "E10234567", "Skolgatan 1, 171 00 Solna", SchoolKind.SCHOOL),
+    (SOLNA, "Ulriksdalsskolan", "Solna", "E10234568", "Ulriksdalsvägen 2, 170 00 Solna", SchoolKind.SCHOOL),
+    (SOLNA, "Bergshamraskolan", "Solna", "E10234569", "Bergshamravägen 3, 170 00 Solna", SchoolKind.SCHOOL),
+    # The municipality's own applying body: a consortium (KA121) or a school development project (KA240).
+    (SOLNA, EDUCATION_DEPARTMENT, "Solna", "E10234571", "Stadshusgången 2, 171 86 Solna", SchoolKind.SCHOOL_AUTHORITY),
+    (VANORT, "Vänortsskolan", "Solna", "E10234570", "Vänortsgatan 4, 171 00 Solna", SchoolKind.SCHOOL),
 ]
 
 # email, name, language, [(organisation, role, school name or None)]
@@ -45,6 +49,8 @@ PEOPLE = [
         "sv",
         [(SOLNA, Role.TEACHER, "Bergshamraskolan"), (SOLNA, Role.PRINCIPAL, "Bergshamraskolan")],
     ),
+    # The head of the education department signs for the municipality as its legal representative.
+    ("eva.strand@example.org", "Eva Strand", "sv", [(SOLNA, Role.PRINCIPAL, EDUCATION_DEPARTMENT)]),
     ("maja.korhonen@example.org", "Maja Korhonen", "en", [(VANORT, Role.TEACHER, "Vänortsskolan")]),
     ("nils.ahlgren@example.org", "Nils Ahlgren", "sv", [(VANORT, Role.PRINCIPAL, "Vänortsskolan")]),
 ]

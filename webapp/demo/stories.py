@@ -4,54 +4,12 @@ steps through the lifecycle engine, so every record a state implies exists becau
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from .steps import DemoApplication, Step, decided, grant, stages
 
 T, P, C = "teacher@example.org", "principal@example.org", "coordinator@example.org"
 LENA, AMIR, KARIN = "lena.sjoberg@example.org", "amir.haddad@example.org", "karin.holm@example.org"
 OSKAR, MAJA, NILS = "oskar.falk@example.org", "maja.korhonen@example.org", "nils.ahlgren@example.org"
-
-
-@dataclass(frozen=True)
-class Step:
-    on: str  # "YYYY-MM-DD HH:MM", Swedish time
-    by: str  # who took it (email)
-    key: str  # the transition
-    comment: str = ""
-    details: dict | None = None  # a step with a form: its values (dates as ISO text)
-    remark: tuple[str, str] | None = None  # (section key, text): the principal's comment on a section
-
-
-@dataclass(frozen=True)
-class DemoApplication:
-    title: str
-    action: str
-    round: str
-    school: str
-    owner: str
-    started: str  # when the application was created, Swedish time
-    team: tuple[str, ...] = ()
-    partners: tuple[tuple[str, str], ...] = ()  # (partner school key, pipeline status)
-    sentences: tuple[str, ...] = ()  # what the answers are written from; none: no answers yet
-    answers: str = "all"  # "all" sections, or only the "idea" stage's
-    english_title: str | None = None
-    steps: tuple[Step, ...] = field(default=())
-
-
-def _stages(*days: str, by: str) -> tuple[Step, ...]:
-    """Completing the first stages, one per day given (idea, partners, organisation)."""
-    keys = ("complete_idea", "complete_partners", "complete_organisation")
-    return tuple(Step(f"{day} 15:30", by, key) for day, key in zip(days, keys, strict=False))
-
-
-def _decided(sent: str, decided: str, *, writer: str, principal: str) -> tuple[Step, ...]:
-    return (Step(sent, writer, "send_to_principal"), Step(decided, principal, "approve"))
-
-
-def _grant(on: str, by: str, amount: int, number: str, period: str, final_due: str, **more) -> Step:
-    """Recording the grant: the amount, the project number, the period ("start/end"), the report dates."""
-    start, end = period.split("/")
-    details = {"amount_eur": amount, "project_number": number, "project_start": start, "project_end": end}
-    return Step(on, by, "record_grant", details={**details, "final_report_due": final_due, **more})
+EVA = "eva.strand@example.org"
 
 
 _CONFIRMED = "confirmed"
@@ -73,7 +31,7 @@ APPLICATIONS = [
         ),
         answers="idea",
         english_title="Sustainable entrepreneurship with our Nordic twin towns",
-        steps=_stages("2026-10-19", by=T),
+        steps=stages("2026-10-19", by=T),
     ),
     DemoApplication(
         "YEPSA 2 – unga européer för hållbar handling",
@@ -97,7 +55,7 @@ APPLICATIONS = [
             "Alla möten planeras så att resor sker med tåg där det går, och digitala möten ersätter resor när det räcker.",
         ),
         english_title="YEPSA 2 – Young European Partnerships for Sustainable Action",
-        steps=_stages("2026-09-21", "2026-10-12", by=T),
+        steps=stages("2026-09-21", "2026-10-12", by=T),
     ),
     DemoApplication(
         "Metodutveckling för idrottsgymnasier i Europa",
@@ -116,7 +74,7 @@ APPLICATIONS = [
         ),
         english_title="Developing methods at European sports upper secondary schools",
         steps=(
-            *_stages("2026-09-28", "2026-10-12", "2026-11-02", by=LENA),
+            *stages("2026-09-28", "2026-10-12", "2026-11-02", by=LENA),
             Step("2026-11-25 16:10", LENA, "send_to_principal"),
         ),
     ),
@@ -137,11 +95,11 @@ APPLICATIONS = [
             "Skolbiblioteken i båda städerna väljer böckerna tillsammans med eleverna.",
         ),
         steps=(
-            *_stages("2025-11-24", "2025-12-08", "2026-01-12", by=OSKAR),
-            *_decided("2026-01-19 14:00", "2026-01-20 08:15", writer=OSKAR, principal=OSKAR),
+            *stages("2025-11-24", "2025-12-08", "2026-01-12", by=OSKAR),
+            *decided("2026-01-19 14:00", "2026-01-20 08:15", writer=OSKAR, principal=OSKAR),
             # Nordplus states no format for its IDs in our sources: the demo's are plain numbers.
             Step("2026-01-27 15:40", OSKAR, "register_submission", details={"reference": "NPJ-2026-10461"}),
-            _grant(
+            grant(
                 "2026-05-29 11:00", OSKAR, 14200, "NPJ-2026-10461", "2026-08-01/2027-06-30", "2027-07-30", public=True
             ),  # Nordplus keeps the application's ID
             Step("2026-08-03 09:00", OSKAR, "start_project"),
@@ -161,10 +119,10 @@ APPLICATIONS = [
             "Varje mobilitet följs upp i arbetslagen och i skolans Erasmusplan.",
         ),
         steps=(
-            *_stages("2025-12-15", "2026-01-12", "2026-02-02", by=KARIN),
-            *_decided("2026-02-09 10:00", "2026-02-10 08:00", writer=KARIN, principal=KARIN),
+            *stages("2025-12-15", "2026-01-12", "2026-02-02", by=KARIN),
+            *decided("2026-02-09 10:00", "2026-02-10 08:00", writer=KARIN, principal=KARIN),
             Step("2026-02-12 10:05", KARIN, "register_submission", details={"reference": "KA121-SCH-5B2E7A90"}),
-            _grant(
+            grant(
                 "2026-05-27 14:00",
                 C,
                 98750,
@@ -191,7 +149,7 @@ APPLICATIONS = [
             "Skolrestaurangerna i båda städerna prövar elevernas förslag under en vecka var.",
         ),
         steps=(
-            *_stages("2026-09-15", "2026-09-29", "2026-10-20", by=T),
+            *stages("2026-09-15", "2026-09-29", "2026-10-20", by=T),
             Step("2026-11-09 15:00", T, "send_to_principal"),
             Step(
                 "2026-11-12 09:20",
@@ -221,8 +179,8 @@ APPLICATIONS = [
             "Resultaten blir en gemensam lista över metoder som alla skolbibliotek kan använda.",
         ),
         steps=(
-            *_stages("2026-09-07", "2026-09-28", "2026-10-26", by=LENA),
-            *_decided("2026-11-16 13:00", "2026-11-18 10:30", writer=LENA, principal=P),
+            *stages("2026-09-07", "2026-09-28", "2026-10-26", by=LENA),
+            *decided("2026-11-16 13:00", "2026-11-18 10:30", writer=LENA, principal=P),
         ),
     ),
     DemoApplication(
@@ -240,8 +198,8 @@ APPLICATIONS = [
             "Lärarna filmar lektionerna och delar dem med varandra för gemensam reflektion.",
         ),
         steps=(
-            *_stages("2026-09-16", "2026-10-07", "2026-11-04", by=MAJA),
-            *_decided("2026-11-20 14:00", "2026-11-23 09:00", writer=MAJA, principal=NILS),
+            *stages("2026-09-16", "2026-10-07", "2026-11-04", by=MAJA),
+            *decided("2026-11-20 14:00", "2026-11-23 09:00", writer=MAJA, principal=NILS),
         ),
     ),
     DemoApplication(
@@ -257,8 +215,8 @@ APPLICATIONS = [
             "Under besöket bestämmer skolorna tema, tidsplan och hur eleverna ska förberedas.",
         ),
         steps=(
-            *_stages("2026-08-24", "2026-08-31", "2026-09-07", by=MAJA),
-            *_decided("2026-09-14 11:00", "2026-09-16 08:30", writer=MAJA, principal=NILS),
+            *stages("2026-08-24", "2026-08-31", "2026-09-07", by=MAJA),
+            *decided("2026-09-14 11:00", "2026-09-16 08:30", writer=MAJA, principal=NILS),
             Step("2026-09-18 13:00", C, "sign_off"),
             Step("2026-09-28 14:10", MAJA, "register_submission", details={"reference": "NPJ-2026-20317"}),
         ),
@@ -276,8 +234,8 @@ APPLICATIONS = [
             "Varje skola planerar en utomhusvecka som den andra skolans lärare besöker.",
         ),
         steps=(
-            *_stages("2026-01-12", "2026-01-26", "2026-02-09", by=AMIR),
-            *_decided("2026-02-23 15:00", "2026-02-25 08:00", writer=AMIR, principal=KARIN),
+            *stages("2026-01-12", "2026-01-26", "2026-02-09", by=AMIR),
+            *decided("2026-02-23 15:00", "2026-02-25 08:00", writer=AMIR, principal=KARIN),
             Step("2026-03-03 09:20", AMIR, "register_submission", details={"reference": "KA210-SCH-7C41D2E5"}),
             Step("2026-06-11 10:00", C, "record_reserve_list"),
         ),
@@ -296,8 +254,8 @@ APPLICATIONS = [
             "Eleverna presenterar sina förslag för politiker i varje stad.",
         ),
         steps=(
-            *_stages("2025-11-24", "2025-12-15", "2026-02-02", by=T),
-            *_decided("2026-02-24 16:00", "2026-02-26 08:30", writer=T, principal=P),
+            *stages("2025-11-24", "2025-12-15", "2026-02-02", by=T),
+            *decided("2026-02-24 16:00", "2026-02-26 08:30", writer=T, principal=P),
             Step("2026-03-04 10:12", T, "register_submission", details={"reference": "KA220-SCH-2F9B61C4"}),
             Step(
                 "2026-07-02 13:30",
@@ -324,10 +282,10 @@ APPLICATIONS = [
             "Lärarna tar med sig nya sätt att arbeta med läsförståelse tillbaka till sina klasser.",
         ),
         steps=(
-            *_stages("2026-01-08", "2026-01-15", "2026-02-02", by=OSKAR),
-            *_decided("2026-02-09 10:00", "2026-02-10 07:45", writer=OSKAR, principal=OSKAR),
+            *stages("2026-01-08", "2026-01-15", "2026-02-02", by=OSKAR),
+            *decided("2026-02-09 10:00", "2026-02-10 07:45", writer=OSKAR, principal=OSKAR),
             Step("2026-02-16 13:30", OSKAR, "register_submission", details={"reference": "KA122-SCH-9D3A0B71"}),
-            _grant(
+            grant(
                 "2026-05-22 10:00",
                 OSKAR,
                 23480,
@@ -350,6 +308,20 @@ APPLICATIONS = [
             ),
         ),
     ),
+    # The municipality applies itself: a school development project is the school authority's to coordinate.
+    DemoApplication(
+        "Läsande skolor runt Östersjön",
+        "KA240-SCH",
+        "2027-R1",
+        "Solna stad, utbildningsförvaltningen",
+        EVA,
+        "2026-11-16 10:00",
+        sentences=(
+            "Solna stad och skolhuvudmän i våra vänorter utvecklar tillsammans hur skolorna arbetar med läsförståelse.",
+            "Behovet: allt fler elever i årskurs 4–6 läser för lite för att förstå texter i alla ämnen.",
+        ),
+        answers="idea",
+    ),
     DemoApplication(
         "Klassutbyte med Pirkkala",
         "NPJ-MOBILITY",
@@ -361,7 +333,7 @@ APPLICATIONS = [
         sentences=("Klass 7B i Solna och en klass i Pirkkala besöker varandra och arbetar med vänortens historia.",),
         answers="idea",
         steps=(
-            *_stages("2026-10-05", by=AMIR),
+            *stages("2026-10-05", by=AMIR),
             Step(
                 "2026-11-10 11:00",
                 AMIR,
@@ -382,7 +354,7 @@ APPLICATIONS = [
             "Eleverna bor i värdfamiljer och följer undervisningen på skolan.",
         ),
         steps=(
-            *_stages("2026-10-12", "2026-10-19", "2026-10-26", by=LENA),
+            *stages("2026-10-12", "2026-10-19", "2026-10-26", by=LENA),
             Step("2026-11-02 14:00", LENA, "send_to_principal"),
             Step(
                 "2026-11-05 08:40",

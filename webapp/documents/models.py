@@ -18,6 +18,7 @@ class DocumentKind(enum.StrEnum):
     SUBMITTED_APPLICATION = "submitted_application"  # the PDF the programme's system produced on submitting
     INTERIM_REPORT = "interim_report"
     FINAL_REPORT = "final_report"
+    ANNEX = "annex"  # one of the programme's annexes (webapp/annexes), for one organisation
 
 
 class Document(db.Model):
@@ -30,5 +31,10 @@ class Document(db.Model):
     data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)  # loaded only when downloaded
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # For an annex: which of the definition's annexes, and for whom ("applicant" or "partner-<id>",
+    # the keys of programmes.rules.Participant). Text, not a foreign key: removing a partner never
+    # deletes a signed letter someone uploaded; it is no longer listed.
+    annex_key: Mapped[str | None] = mapped_column(String(40))
+    annex_for: Mapped[str | None] = mapped_column(String(40))
 
     uploaded_by: Mapped[User | None] = relationship()

@@ -41,4 +41,5 @@ def links(application) -> list[DocumentLink]:
             url=url_for("documents.download", application_id=application.id, document_id=document.id),
         )
         for document in services.documents_of(application)
+        if document.kind != DocumentKind.ANNEX  # listed with their annex (webapp/annexes)
     ]

@@ -149,6 +149,7 @@ TRANSITIONS: dict[str, Transition] = {
             sources=frozenset({Status.APPROVED}),
             target=Status.SUBMITTED,
             permission="application.edit",
+            requires=("annexes_attached",),
             effects=("store_submission", "notify_team", "notify_principals"),
             done_message=_l("The submission is registered."),
             on_overview=True,

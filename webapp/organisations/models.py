@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import enum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -13,6 +14,30 @@ class OrganisationKind(enum.StrEnum):
     MUNICIPALITY = "municipality"
     SCHOOL_AUTHORITY = "school_authority"
     SCHOOL_GROUP = "school_group"
+
+
+class SchoolKind(enum.StrEnum):
+    """What a unit of the organisation is, as the programmes ask who may apply (each definition's
+    `eligibility.applicant_kinds`): a school, or the organisation's own applying body."""
+
+    SCHOOL = "school"
+    PRESCHOOL = "preschool"
+    CULTURE_SCHOOL = "culture_school"
+    # the municipality's education department, a school authority or a school group's head office:
+    # the coordinator of a consortium (KA120/KA121) or of a school development project (KA240)
+    SCHOOL_AUTHORITY = "school_authority"
+
+
+SCHOOL_KIND_LABELS = {
+    SchoolKind.SCHOOL: _l("School"),
+    SchoolKind.PRESCHOOL: _l("Preschool"),
+    SchoolKind.CULTURE_SCHOOL: _l("Culture school"),
+    SchoolKind.SCHOOL_AUTHORITY: _l("School authority or education department"),
+}
+
+
+def school_kind_label(kind: str) -> str:
+    return str(SCHOOL_KIND_LABELS.get(kind, kind))
 
 
 class Organisation(TimestampMixin, db.Model):
@@ -50,6 +75,7 @@ class School(TimestampMixin, db.Model):
     oid: Mapped[str | None] = mapped_column(String(9), unique=True)
     pic: Mapped[str | None] = mapped_column(String(9))
     address: Mapped[str] = mapped_column(String(300), default="")
+    kind: Mapped[str] = mapped_column(String(30), default=SchoolKind.SCHOOL, server_default=SchoolKind.SCHOOL)
 
     organisation: Mapped[Organisation] = relationship(back_populates="schools")
 

@@ -9,7 +9,7 @@ from ..core import access
 from ..core.errors import Conflict
 from ..core.forms import ActionForm, submitted_version
 from ..lifecycle import STAGES, Stage
-from ..programmes import registry, rules
+from ..programmes import checks, registry
 from ..sections import services as sections
 from . import services
 from .forms import STATUS_LABELS, PartnerForm
@@ -28,7 +28,7 @@ def _may_be_partners(application: Application, definition) -> set[str]:
     if definition is None:
         return set()
     eligible = sections.eligible_countries(definition)
-    return {p.country for p in application.partners if rules.may_be_partner(definition, p.country, eligible)}
+    return {p.country for p in application.partners if checks.may_be_partner(definition, p.country, eligible)}
 
 
 @bp.get("/")

@@ -16,7 +16,8 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from ..config import ConfigError
-from .rules import STAGE_CHECKS
+from . import eligibility_refs
+from .checks import STAGE_CHECKS
 from .schema import ActionDefinition, SectionDef
 from .shared import Chooser, Countries, Programmes, SharedChoices
 
@@ -238,6 +239,8 @@ def _check_references(catalogue: Catalogue, sources_of: dict, actions_complete: 
                         f"names unknown country groups {sorted(unknown)}",
                     )
                 )
+            faults += eligibility_refs.round_cap_faults(definition, sources, catalogue, actions_complete)
+            faults += eligibility_refs.activity_rule_faults(definition, sources, catalogue, actions_complete)
             for s, section in enumerate(definition.sections):
                 for i, f in enumerate(section.fields):
                     if f.choices_from and f.choices_from not in catalogue.choices.lists:

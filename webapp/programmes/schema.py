@@ -11,25 +11,11 @@ from datetime import UTC, datetime
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from ..lifecycle.stages import Stage
-
-KEY = r"^[a-z][a-z0-9_]*$"
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Localised(Strict):
-    """A text in each of Grantpath's languages."""
-
-    sv: str = Field(min_length=1)
-    en: str = Field(min_length=1)
-
-    def get(self, language: str) -> str:
-        return getattr(self, language, None) or self.en
+from .base import FIELD_REF, KEY, Localised, Sourced, Strict
+from .eligibility import Eligibility
 
 
 class CallRound(Strict):
@@ -65,70 +51,6 @@ class CallRound(Strict):
     @property
     def deadline_utc(self) -> datetime:
         return self.deadline.replace(tzinfo=ZoneInfo(self.timezone)).astimezone(UTC)
-
-
-class Sourced(Strict):
-    """A figure or rule with where it comes from; `confirmed: false` marks the uncertain ones."""
-
-    source: str = Field(min_length=3)
-    confirmed: bool = True
-    note: Localised | str | None = Field(default=None, description="shown to users: Localised (sv/en)")
-
-
-class Range(Strict):
-    min: int | None = None
-    max: int | None = None
-
-
-class Partnership(Sourced):
-    """Who must take part: counted over the applicant and the confirmed partners."""
-
-    min_organisations: int = Field(ge=1)
-    min_countries: int = Field(ge=1)
-    eligible_country_groups: list[str] = Field(min_length=1, description="groups of workflows/countries.yaml")
-    partner_only_countries: list[str] = Field(
-        default_factory=list,
-        description="codes or groups of workflows/countries.yaml whose organisations may be partners but never "
-        "apply; they count towards none of the minimums",
-    )
-
-
-class ItemsWhere(Strict):
-    """Items of a repeated section that a rule leaves out: those whose `field` has one of these values."""
-
-    field: str = Field(pattern=KEY)
-    equals: list[str] = Field(min_length=1)
-
-
-class ParticipantCount(Sourced):
-    """Where `max_participants` is counted: a number field of a freely repeated section, summed over
-    its items (the whole application, not one item), leaving out the items `not_counting` names."""
-
-    items: str = Field(pattern=r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$", description="section.field")
-    not_counting: ItemsWhere | None = None
-
-
-class LanguageRule(Sourced):
-    """The language the application must be written in when an organisation from one of
-    `when_countries` takes part (a Nordplus application with a Baltic partner is in English)."""
-
-    answer: str = Field(pattern=r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$", description="the choice field of the language")
-    must_be: str = Field(min_length=1, description="a value of that field's choices")
-    when_countries: list[str] = Field(min_length=1)
-
-
-class Eligibility(Strict):
-    partnership: Partnership
-    who_may_apply: Localised
-    duration_months: Range | None = None
-    lump_sums_eur: list[int] = Field(default_factory=list)
-    max_participants: int | None = None
-    participants_counted: ParticipantCount | None = Field(
-        default=None, description="where max_participants is counted; needs max_participants"
-    )
-    language: LanguageRule | None = None
-    applications_per_round: Localised | None = None
-    sources: list[str] = Field(default_factory=list)
 
 
 class Choice(Strict):
@@ -268,9 +190,6 @@ class Annex(Strict):
     source: str | None = None
 
 
-FIELD_REF = r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$"
-
-
 class DatedItems(Strict):
     """A freely repeated section whose items are dated (activities, mobilities): field keys of an item."""
 
@@ -303,7 +222,7 @@ class ActionDefinition(Strict):
     checklist: list[ChecklistItem] = Field(default_factory=list)
     annexes: list[Annex] = Field(default_factory=list)
     stage_checks: dict[Stage, list[str]] = Field(
-        description="named checks of programmes.rules.STAGE_CHECKS that a stage must pass besides its sections",
+        description="named checks of programmes.checks.STAGE_CHECKS that a stage must pass besides its sections",
     )
     title_en: str | None = Field(default=None, pattern=FIELD_REF, description="the answer that holds the English title")
     timeline: Timeline | None = None

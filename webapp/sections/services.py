@@ -24,7 +24,7 @@ from ..core.models import versioned_write
 from ..extensions import db
 from ..lifecycle import Stage, requirement
 from ..partners.models import Partner, PartnerStatus
-from ..programmes import registry, rules
+from ..programmes import checks, registry, rules
 from ..programmes.schema import ActionDefinition, SectionDef
 from .models import ChecklistTicks, SectionAnswer, SectionVersion, SelfAssessment
 
@@ -96,7 +96,7 @@ def report(application: Application) -> Report | None:
     data = answers(application)
     orgs = participants(application)
     eligible = eligible_countries(definition)
-    return Report(definition, [rules.stage_report(definition, stage, data, orgs, eligible) for stage in Stage])
+    return Report(definition, [checks.stage_report(definition, stage, data, orgs, eligible) for stage in Stage])
 
 
 # --- Saving: each piece of content as a whole, only over the version the editor was built from ----
