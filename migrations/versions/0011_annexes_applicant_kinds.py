@@ -1,5 +1,6 @@
 """Annexes as tracked items (an uploaded document says which annex it is and for whom), and what
-kind of unit each school is (a school, or the organisation's own applying body)
+kind of unit each school is (a school, or the organisation's own applying body); Southern Schleswig
+as a Nordplus mobility host is the region's own code XS, no longer DE
 
 Revision ID: 0011
 Revises: 0010
@@ -14,15 +15,34 @@ branch_labels = None
 depends_on = None
 
 
+def _host_countries(old: str, new: str) -> None:
+    """The mobility table's host country in the saved answers (the history keeps what was saved)."""
+    answers = sa.table(
+        "section_answer", sa.column("id", sa.Integer), sa.column("section_key"), sa.column("data", sa.JSON)
+    )
+    bind = op.get_bind()
+    rows = bind.execute(sa.select(answers.c.id, answers.c.data).where(answers.c.section_key == "mobility_activities"))
+    for row_id, data in rows.all():
+        items = data.get("items") if isinstance(data, dict) else None
+        if not isinstance(items, list) or not any(isinstance(i, dict) and i.get("host_country") == old for i in items):
+            continue
+        moved = [
+            {**i, "host_country": new} if isinstance(i, dict) and i.get("host_country") == old else i for i in items
+        ]
+        bind.execute(answers.update().where(answers.c.id == row_id).values(data={**data, "items": moved}))
+
+
 def upgrade():
     with op.batch_alter_table("school", schema=None) as batch_op:
         batch_op.add_column(sa.Column("kind", sa.String(length=30), nullable=False, server_default="school"))
     with op.batch_alter_table("document", schema=None) as batch_op:
         batch_op.add_column(sa.Column("annex_key", sa.String(length=40), nullable=True))
         batch_op.add_column(sa.Column("annex_for", sa.String(length=40), nullable=True))
+    _host_countries("DE", "XS")
 
 
 def downgrade():
+    _host_countries("XS", "DE")
     with op.batch_alter_table("document", schema=None) as batch_op:
         batch_op.drop_column("annex_for")
         batch_op.drop_column("annex_key")

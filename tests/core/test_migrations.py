@@ -116,3 +116,46 @@ def test_0005_gives_every_existing_account_a_session_token_of_its_own(tmp_path):
             with db.engine.connect() as conn:
                 assert "session_token" not in {c["name"] for c in db.inspect(conn).get_columns("user")}
             db.engine.dispose()
+
+
+def test_0011_moves_southern_schleswig_hosts_to_xs_and_back(tmp_path):
+    """Saved mobility tables name the region's own code once the form offers it; other hosts and
+    other sections stay as they were, and a downgrade puts DE back (and an upgrade XS again)."""
+    import json
+
+    from flask_migrate import downgrade
+
+    from webapp.applications import services
+    from webapp.auth.models import User
+    from webapp.organisations.models import Organisation, School
+    from webapp.sections.models import SectionAnswer
+
+    table = {"items": [{"host_country": "XS", "days": 5}, {"host_country": "FI"}], "other": 1}
+    with fresh_database(tmp_path) as url:
+        app = build_app(url)
+        with app.app_context():
+            upgrade()
+            school = School(organisation=Organisation(name="Solna"), name="Skola")
+            owner = User(email="a@example.org", name="A")
+            db.session.add_all([school, owner])
+            application = services.create(owner, school, "NPJ-MOBILITY", "2027-R1", "Klassutbyte")
+            for key, data in (("mobility_activities", table), ("needs", {"host_country": "XS"})):
+                db.session.add(SectionAnswer(application=application, section_key=key, data=data, updated_by=owner))
+            db.session.commit()
+            db.session.remove()
+
+            def saved():
+                with db.engine.connect() as conn:
+                    rows = conn.execute(text("SELECT section_key, data FROM section_answer ORDER BY section_key"))
+                    return {k: v if isinstance(v, dict) else json.loads(v) for k, v in rows}
+
+            downgrade(revision="0010")
+            before = saved()
+            assert before["mobility_activities"] == {
+                **table,
+                "items": [{"host_country": "DE", "days": 5}, table["items"][1]],
+            }
+            assert before["needs"] == {"host_country": "XS"}  # only the mobility table's hosts
+            upgrade()
+            assert saved() == {"mobility_activities": table, "needs": {"host_country": "XS"}}
+            db.engine.dispose()
