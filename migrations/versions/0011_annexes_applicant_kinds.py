@@ -35,6 +35,8 @@ def _host_countries(old: str, new: str) -> None:
 def upgrade():
     with op.batch_alter_table("school", schema=None) as batch_op:
         batch_op.add_column(sa.Column("kind", sa.String(length=30), nullable=False, server_default="school"))
+    with op.batch_alter_table("partner", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("kind", sa.String(length=30), nullable=False, server_default="school"))
     with op.batch_alter_table("document", schema=None) as batch_op:
         batch_op.add_column(sa.Column("annex_key", sa.String(length=40), nullable=True))
         batch_op.add_column(sa.Column("annex_for", sa.String(length=40), nullable=True))
@@ -47,4 +49,6 @@ def downgrade():
         batch_op.drop_column("annex_for")
         batch_op.drop_column("annex_key")
     with op.batch_alter_table("school", schema=None) as batch_op:
+        batch_op.drop_column("kind")
+    with op.batch_alter_table("partner", schema=None) as batch_op:
         batch_op.drop_column("kind")

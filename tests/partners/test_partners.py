@@ -7,6 +7,7 @@ from webapp.partners.models import Partner, PartnerStatus
 
 FORM = {
     "name": "Gladsaxe Gymnasium",
+    "kind": "school_authority",
     "country": "DK",
     "city": "Gladsaxe",
     "oid": "e10000001",
@@ -40,8 +41,9 @@ def test_create_stores_the_partner_and_records_it(login, make, db):
     response = login(application.owner).post(f"/applications/{application.id}/partners/new", data=FORM)
     assert response.status_code == 302
     (partner,) = _partners(db, application)
-    assert (partner.name, partner.country, partner.oid, partner.status) == (
+    assert (partner.name, partner.kind, partner.country, partner.oid, partner.status) == (
         "Gladsaxe Gymnasium",
+        "school_authority",  # what KA240's composition counts
         "DK",
         "E10000001",
         "contacted",
@@ -54,11 +56,11 @@ def test_bad_input_is_explained_and_kept(login, make, db):
     application = make.application()
     response = login(application.owner).post(
         f"/applications/{application.id}/partners/new",
-        data={**FORM, "oid": "123", "contact_email": "not-an-address", "country": "XX"},
+        data={**FORM, "oid": "123", "contact_email": "not-an-address", "country": "XX", "kind": "castle"},
     )
     page = response.get_data(as_text=True)
     assert response.status_code == 422
-    for field in ("oid", "contact_email", "country"):
+    for field in ("oid", "contact_email", "country", "kind"):
         assert f'id="{field}-error"' in page
     assert 'value="Gladsaxe Gymnasium"' in page and 'value="123"' in page  # what was typed stays
     assert _partners(db, application) == []
@@ -77,6 +79,7 @@ def test_edit_changes_only_over_the_loaded_version(login, make, db):
         "partner.updated",
         {
             "name": ["Gammalt namn", "Nytt namn"],
+            "kind": ["school", "school_authority"],
             "status": ["identified", "contacted"],
             "city": ["", "Gladsaxe"],
             "oid": [None, "E10000001"],

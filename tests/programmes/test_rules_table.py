@@ -438,3 +438,42 @@ def test_who_may_coordinate_blocks_the_stage_of_the_organisations(english, key):
     report = checks.stage_report(definition, stage, answers, orgs, sections.eligible_countries(definition))
     problem = next(p for p in report.problems if "coordinator of" in p.message)
     assert (problem.field, problem.item) == ("organisation_type", "org-applicant")
+
+
+# --- KA240: the mix of organisations per country -------------------------------------------------
+KA240 = "docs/sources/erasmus-plus-school-2026.md#ka240-sch"
+A, S = "school_authority", "school"  # kinds of organisation
+# (source, the applicant's kind, partners as (country, kind), expected): None when accepted, else
+# which part is short: "own" (the coordinator's country) and/or "other" (another country's mix).
+COMPOSITION_ROWS = [
+    (KA240, A, [("SE", S), ("SE", S), ("FI", A), ("FI", S), ("FI", S)], None),  # 6 organisations: the minimum
+    (KA240, A, [("SE", S), ("SE", "preschool"), ("FI", A), ("FI", S), ("FI", "preschool")], None),
+    (KA240, A, [("SE", S), ("FI", A), ("FI", S), ("FI", S), ("DK", S)], ["own"]),  # one school at home
+    (KA240, A, [("SE", S), ("SE", S), ("FI", A), ("FI", S), ("DK", S)], ["other"]),  # Finland: one school
+    (KA240, A, [("SE", S), ("SE", S), ("FI", S), ("FI", S), ("FI", S)], ["other"]),  # Finland: no authority
+    (KA240, A, [("SE", A), ("SE", S), ("SE", S), ("SE", S)], ["other"]),  # no other country at all
+    (KA240, A, [("FI", A), ("FI", S), ("FI", S)], ["own"]),  # Finland brings its mix; Sweden none
+    (KA240, A, [("SE", S), ("FI", A), ("FI", S)], ["own", "other"]),
+]
+
+
+@pytest.mark.parametrize("source,applicant_kind,partners,expected", COMPOSITION_ROWS)
+def test_the_ka240_composition(english, source, applicant_kind, partners, expected):
+    definition = registry.get("KA240-SCH")
+    assert source.split("#")[0] in definition.eligibility.composition.source
+    orgs = [rules.Participant("applicant", "Solna stad", "SE", True, applicant_kind)]
+    orgs += [rules.Participant(f"partner-{i}", f"Org {i}", c, True, k) for i, (c, k) in enumerate(partners, 1)]
+    orgs.append(rules.Participant("partner-99", "Obekräftad huvudman", "DK", False, A))  # not counted yet
+    problems = checks.composition_problems(definition, orgs, sections.eligible_countries(definition))
+    messages = _messages(problems)
+    if expected is None:
+        assert problems == [], messages
+        return
+    found = ["own" if "the coordinator's own country" in m else "other" for m in messages]
+    assert found == expected, messages
+    if "own" in expected:
+        held = sum(1 for c, k in partners if c == "SE" and k in (S, "preschool"))
+        assert "Sweden" in messages[0] and f"schools {held}/2" in messages[0], messages
+    if "other" in expected:
+        assert "school authorities 1" in messages[-1] and "schools 2" in messages[-1], messages
+    assert all(p.page == "partners" for p in problems)

@@ -17,8 +17,8 @@ class OrganisationKind(enum.StrEnum):
 
 
 class SchoolKind(enum.StrEnum):
-    """What a unit of the organisation is, as the programmes ask who may apply (each definition's
-    `eligibility.applicant_kinds`): a school, or the organisation's own applying body."""
+    """What a unit of the organisation (or a partner organisation) is, as the programmes ask who
+    may apply and with whom (a definition's `eligibility.applicants` and `composition`)."""
 
     SCHOOL = "school"
     PRESCHOOL = "preschool"
@@ -26,6 +26,7 @@ class SchoolKind(enum.StrEnum):
     # the municipality's education department, a school authority or a school group's head office:
     # the coordinator of a consortium (KA120/KA121) or of a school development project (KA240)
     SCHOOL_AUTHORITY = "school_authority"
+    OTHER = "other"  # another organisation active in school education (a partner in KA2, for instance)
 
 
 SCHOOL_KIND_LABELS = {
@@ -33,6 +34,7 @@ SCHOOL_KIND_LABELS = {
     SchoolKind.PRESCHOOL: _l("Preschool"),
     SchoolKind.CULTURE_SCHOOL: _l("Culture school"),
     SchoolKind.SCHOOL_AUTHORITY: _l("School authority or education department"),
+    SchoolKind.OTHER: _l("Other organisation"),
 }
 
 

@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 from ..core.forms import BaseForm, options
 from ..core.i18n import current_language
+from ..organisations.models import SCHOOL_KIND_LABELS
 from ..programmes import registry
 from .models import PartnerStatus
 
@@ -37,6 +38,13 @@ def _country_code(value):
 class PartnerForm(BaseForm):
     name = StringField(
         _l("Organisation"), validators=[DataRequired(_l("Enter the organisation's name.")), Length(max=200)]
+    )
+    kind = SelectField(
+        _l("Kind of organisation"),
+        choices=options(SCHOOL_KIND_LABELS.items()),
+        validate_choice=True,
+        default="school",
+        description=_l("Some actions ask for a certain mix, e.g. KA240: school authorities and their schools."),
     )
     country = SelectField(_l("Country"), validators=[DataRequired(_l("Choose the country."))], filters=[_country_code])
     city = StringField(_l("City"), validators=[Length(max=120)])

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.models import TimestampMixin
 from ..extensions import db
+from ..organisations.models import SchoolKind
 
 
 class PartnerStatus(enum.StrEnum):
@@ -26,6 +27,7 @@ class Partner(TimestampMixin, db.Model):
     name: Mapped[str] = mapped_column(String(200))
     country: Mapped[str] = mapped_column(String(2))
     city: Mapped[str] = mapped_column(String(120), default="")
+    kind: Mapped[str] = mapped_column(String(30), default=SchoolKind.SCHOOL, server_default=SchoolKind.SCHOOL)
     oid: Mapped[str | None] = mapped_column(String(9))
     contact_name: Mapped[str] = mapped_column(String(200), default="")
     contact_email: Mapped[str] = mapped_column(String(254), default="")

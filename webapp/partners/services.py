@@ -12,7 +12,7 @@ from ..extensions import db
 from ..programmes import registry
 from .models import Partner, PartnerStatus
 
-FIELDS = ("name", "country", "city", "oid", "contact_name", "contact_email", "status", "notes")
+FIELDS = ("name", "kind", "country", "city", "oid", "contact_name", "contact_email", "status", "notes")
 
 
 def partner_of(application: Application, partner_id: int) -> Partner | None:

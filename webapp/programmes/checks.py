@@ -25,7 +25,7 @@ from .rules import (
     repeat_items,
     section_report,
 )
-from .schema import ActionDefinition
+from .schema import ActionDefinition, Localised
 
 
 def may_be_partner(definition: ActionDefinition, code: str, eligible: set[str]) -> bool:
@@ -232,6 +232,70 @@ def organisation_role_problems(
     return problems
 
 
+def _counted(requirements, organisations, language: str) -> tuple[bool, str]:
+    """Whether `organisations` hold every KindCount of `requirements`, and what they hold, in words."""
+    held = []
+    for need in requirements:
+        have = sum(1 for o in organisations if o.kind in need.kinds)
+        held.append((have >= need.min, f"{need.label.get(language)} {format_number(have)}/{format_number(need.min)}"))
+    return all(ok for ok, _said in held), ", ".join(said for _ok, said in held)
+
+
+def composition_problems(
+    definition: ActionDefinition, participants: list[Participant], eligible: set[str], answers: dict | None = None
+) -> list[Problem]:
+    """The mix of organisations per country (`composition`, KA240): the coordinator's own country
+    with its schools, and enough other countries that each bring an authority and its schools."""
+    rule = definition.eligibility.composition
+    applicant = next((o for o in participants if o.key == "applicant"), None)
+    if rule is None or applicant is None:
+        return []
+    language, countries = current_language(), country_list()
+    counted = [o for o in participants if o.confirmed or o.key == "applicant"]
+    home = countries.normalise(applicant.country)
+    by_country: dict[str, list[Participant]] = {}
+    for org in counted:
+        by_country.setdefault(countries.normalise(org.country), []).append(org)
+    problems = []
+    ok, held = _counted(rule.own_country, [o for o in by_country.get(home, []) if o.key != "applicant"], language)
+    if not ok:
+        problems.append(
+            Problem(
+                _(
+                    "%(action)s: the coordinator's own country, %(country)s, takes part with too few "
+                    "organisations besides the coordinator (so far/needed: %(held)s)",
+                    action=definition.key,
+                    country=country_name(home),
+                    held=held,
+                ),
+                page="partners",
+            )
+        )
+    others = {
+        code: _counted(rule.each_other_country, orgs, language) for code, orgs in by_country.items() if code != home
+    }
+    enough = sum(1 for ok, _held in others.values() if ok)
+    if enough < rule.other_countries:
+        wanted = ", ".join(f"{need.label.get(language)} {format_number(need.min)}" for need in rule.each_other_country)
+        so_far = "; ".join(f"{country_name(code)}: {held}" for code, (_ok, held) in sorted(others.items())) or "–"
+        problems.append(
+            Problem(
+                ngettext(
+                    "%(action)s: at least %(num)d other country takes part with %(wanted)s; so far %(so_far)s",
+                    "%(action)s: at least %(num)d other countries take part, each with %(wanted)s; so far %(so_far)s",
+                    rule.other_countries,
+                    action=definition.key,
+                    wanted=wanted,
+                    so_far=so_far,
+                ),
+                page="partners",
+            )
+        )
+    if problems and isinstance(rule.note, Localised):
+        problems[-1].message += f". {rule.note.get(language)}"
+    return problems
+
+
 def stage_report(
     definition: ActionDefinition,
     stage: str,
@@ -252,6 +316,7 @@ def stage_report(
 #: (definition, participants, eligible countries, answers per section) -> problems.
 STAGE_CHECKS = {
     "partnership": partnership_problems,
+    "composition": composition_problems,
     "participant_cap": participant_cap_problems,
     "language": language_problems,
     "activity_limits": activity_limit_problems,

@@ -128,10 +128,29 @@ class Applicants(Sourced):
     kinds: list[SchoolKind] = Field(min_length=1)
 
 
+class KindCount(Strict):
+    """At least `min` organisations of one of `kinds` (organisations.models.SchoolKind)."""
+
+    kinds: list[SchoolKind] = Field(min_length=1)
+    min: int = Field(ge=1)
+    label: Localised = Field(description="what they are, for the message: schools")
+
+
+class Composition(Sourced):
+    """Who takes part, country by country (KA240): in the coordinator's own country each of
+    `own_country`, and in at least `other_countries` other countries each of `each_other_country`.
+    Counted over the applicant and the confirmed partners, by their kind."""
+
+    own_country: list[KindCount] = Field(default_factory=list)
+    other_countries: int = Field(default=0, ge=0)
+    each_other_country: list[KindCount] = Field(default_factory=list)
+
+
 class Eligibility(Strict):
     partnership: Partnership
     who_may_apply: Localised
     applicants: Applicants | None = Field(default=None, description="None: any kind of unit may apply")
+    composition: Composition | None = None
     duration_months: Range | None = None
     lump_sums_eur: list[int] = Field(default_factory=list)
     max_participants: int | None = None

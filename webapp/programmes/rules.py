@@ -32,6 +32,7 @@ class Participant:
     name: str
     country: str
     confirmed: bool
+    kind: str = "school"  # organisations.models.SchoolKind
 
 
 @dataclass

@@ -37,9 +37,9 @@ def definition_of(application: Application) -> ActionDefinition | None:
 
 def participants(application: Application) -> list[rules.Participant]:
     school = application.school
-    result = [rules.Participant("applicant", school.name, school.country, True)]
+    result = [rules.Participant("applicant", school.name, school.country, True, school.kind)]
     result += [
-        rules.Participant(p.org_key, p.name, p.country, p.status == PartnerStatus.CONFIRMED)
+        rules.Participant(p.org_key, p.name, p.country, p.status == PartnerStatus.CONFIRMED, p.kind)
         for p in application.partners
     ]
     return result
