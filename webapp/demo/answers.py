@@ -39,6 +39,7 @@ def write_answers(
         if title and section.key == title_section:
             data = {**data, "title": title, english: english_title or title}
         written.append(SectionAnswer(section_key=section.key, data=data, updated_by=author))
+    _split_lump_sum(definition, {row.section_key: row.data for row in written})
     application.answers.extend(written)
     sections.start_history(written)
 
@@ -105,3 +106,27 @@ def _within_rules(definition, section, data: dict) -> dict:
                 number = min(number, limit.ratio.at_most * -(-int(base) // limit.ratio.per))
             values[limit.field] = number
     return data
+
+
+def _split_lump_sum(definition, answers: dict) -> None:
+    """The amounts add up to the chosen lump sum as a team's would (`lump_sum_split`): a capped part
+    gets half its cap, the others share the rest, the last taking what division leaves."""
+    rule = definition.lump_sum_split
+    section_key, field_key = rule.lump_sum.split(".") if rule else (None, None)
+    lump_sum = (answers.get(section_key) or {}).get(field_key) if rule else None
+    if not str(lump_sum or "").isdigit():
+        return
+    total, slots = int(lump_sum), []
+    for part in rule.parts:
+        key, field = part.split(".")
+        data = answers.get(key)
+        if data is not None:
+            slots += [(item, field, part) for item in data["items"]] if "items" in data else [(data, field, part)]
+    capped = {cap.amount: cap.percent for cap in rule.caps}
+    for values, field, part in slots:
+        if part in capped:
+            values[field] = int(total * capped[part] / 200)
+    rest = [(values, field) for values, field, part in slots if part not in capped]
+    left = total - sum(values[field] for values, field, part in slots if part in capped)
+    for i, (values, field) in enumerate(rest):
+        values[field] = left - (len(rest) - 1) * (left // len(rest)) if i == len(rest) - 1 else left // len(rest)

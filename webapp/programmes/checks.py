@@ -9,7 +9,8 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from ..core.i18n import current_language, format_number
+from ..core.i18n import current_language, format_euro, format_number
+from . import lump_sums
 from .activity_checks import activity_limit_problems, own_application_problems, participant_cap_problems
 from .rules import (
     COMPLETE,
@@ -296,6 +297,63 @@ def composition_problems(
     return problems
 
 
+def lump_sum_problems(
+    definition: ActionDefinition, participants: list[Participant], eligible: set[str], answers: dict | None = None
+) -> list[Problem]:
+    """The amounts add up exactly to the chosen lump sum, and a capped part stays within its share
+    (`lump_sum_split`). Nothing while no lump sum is chosen: the field's `required` says so."""
+    result = lump_sums.split(definition, answers or {}, participants)
+    if result is None or result.lump_sum is None:
+        return []
+    language = current_language()
+    first = result.lines[0] if result.lines else None
+    where = definition.section(first.section) if first else None
+    problems = []
+    if result.left != 0:
+        said = {
+            "parts": ", ".join(
+                dict.fromkeys(definition.section(line.section).title.get(language) for line in result.lines)
+            )
+            or "–",
+            "total": format_euro(result.total),
+            "lump_sum": format_euro(result.lump_sum),
+            "difference": format_euro(abs(result.left)),
+            "action": definition.key,
+        }
+        message = (
+            _("%(parts)s: the amounts add up to %(total)s, the lump sum is %(lump_sum)s: %(difference)s still to "
+              "allocate (%(action)s)", **said)
+            if result.left > 0
+            else _("%(parts)s: the amounts add up to %(total)s, the lump sum is %(lump_sum)s: %(difference)s too "
+                   "much (%(action)s)", **said)
+        )  # fmt: skip
+        problems.append(Problem(message, where.key if where else None, first.field if first else None, first.anchor))
+    for check in result.caps:
+        if check.within:
+            continue
+        section_key, field_key = check.cap.amount.split(".")
+        section = definition.section(section_key)
+        fdef = section.field(field_key) if section else None
+        problems.append(
+            Problem(
+                _(
+                    "%(field)s: %(amount)s is %(share)s %% of the lump sum %(lump_sum)s; at most %(percent)s %% "
+                    "(%(limit)s) (%(action)s)",
+                    field=field_label(fdef) if fdef else check.cap.amount,
+                    amount=format_euro(check.amount),
+                    share=format_number(round(check.amount * 100 / result.lump_sum, 1)),
+                    lump_sum=format_euro(result.lump_sum),
+                    percent=format_number(check.cap.percent),
+                    limit=format_euro(check.limit),
+                    action=definition.key,
+                ),
+                section_key,
+                field_key,
+            )
+        )
+    return problems
+
+
 def stage_report(
     definition: ActionDefinition,
     stage: str,
@@ -317,6 +375,7 @@ def stage_report(
 STAGE_CHECKS = {
     "partnership": partnership_problems,
     "composition": composition_problems,
+    "lump_sum_split": lump_sum_problems,
     "participant_cap": participant_cap_problems,
     "language": language_problems,
     "activity_limits": activity_limit_problems,

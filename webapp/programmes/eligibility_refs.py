@@ -1,5 +1,5 @@
-"""What a definition's eligibility rules name, checked against its own form and the catalogue when
-the definitions load (a misspelt name would silently check nothing). Each function answers the
+"""What a definition's eligibility rules and its lump-sum split name, checked against its own form
+and the catalogue when the definitions load (a misspelt name would silently check nothing). Each function answers the
 loader's Faults, made by `sources.fault(path, message)` so they name the file and line."""
 
 from __future__ import annotations
@@ -84,4 +84,41 @@ def activity_rule_faults(definition, sources, catalogue, actions_complete: bool)
             faults.append(sources.fault((*where, "answer"), f"{rule.answer} is not a multiple-choice field"))
         if actions_complete and rule.action not in catalogue.actions:
             faults.append(sources.fault((*where, "action"), f"names unknown action {rule.action}"))
+    return faults
+
+
+def lump_sum_faults(definition, sources, catalogue, actions_complete: bool) -> list:
+    """The lump-sum split names fields of this form of the right kinds: a choice of euro amounts,
+    number fields that add up, caps among them, an organisation field beside a repeated part."""
+    rule = definition.lump_sum_split
+    if rule is None:
+        return []
+    faults = []
+
+    def field_of(reference: str):
+        section_key, field_key = reference.split(".")
+        section = definition.section(section_key)
+        return section, section.field(field_key) if section else None
+
+    _section, choice = field_of(rule.lump_sum)
+    if choice is None or choice.type != "choice" or not all(c.value.isdigit() for c in choice.choices or []):
+        faults.append(sources.fault(("lump_sum_split", "lump_sum"), f"{rule.lump_sum} is not a choice of euro amounts"))
+    for i, part in enumerate(rule.parts):
+        _section, field = field_of(part)
+        if field is None or field.type != "number":
+            faults.append(sources.fault(("lump_sum_split", "parts", i), f"{part} is not a number field"))
+    for i, cap in enumerate(rule.caps):
+        if cap.amount not in rule.parts:
+            faults.append(
+                sources.fault(("lump_sum_split", "caps", i, "amount"), f"{cap.amount} is not one of the parts")
+            )
+    if rule.share_by:
+        section, field = field_of(rule.share_by)
+        repeated_parts = {p.split(".")[0] for p in rule.parts}
+        if field is None or field.type != "organisation" or section.key not in repeated_parts or not section.repeat:
+            faults.append(
+                sources.fault(
+                    ("lump_sum_split", "share_by"), f"{rule.share_by} is not an organisation field of a repeated part"
+                )
+            )
     return faults

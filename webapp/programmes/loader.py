@@ -241,6 +241,7 @@ def _check_references(catalogue: Catalogue, sources_of: dict, actions_complete: 
                 )
             faults += eligibility_refs.round_cap_faults(definition, sources, catalogue, actions_complete)
             faults += eligibility_refs.activity_rule_faults(definition, sources, catalogue, actions_complete)
+            faults += eligibility_refs.lump_sum_faults(definition, sources, catalogue, actions_complete)
             for s, section in enumerate(definition.sections):
                 for i, f in enumerate(section.fields):
                     if f.choices_from and f.choices_from not in catalogue.choices.lists:

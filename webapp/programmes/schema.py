@@ -207,6 +207,33 @@ class Timeline(Strict):
     dated_items: list[DatedItems] = Field(default_factory=list)
 
 
+class ShareCap(Sourced):
+    """A part of the split that may be at most `percent` of the lump sum (KA220: project management, 20 %)."""
+
+    amount: str = Field(pattern=FIELD_REF, description="section.field: a number field")
+    percent: float = Field(gt=0, le=100)
+
+
+class LumpSumSplit(Sourced):
+    """A lump-sum action's budget: the amounts of `parts` (number fields; of every item when their
+    section repeats) add up exactly to the lump sum chosen in `lump_sum` (a choice field whose values
+    are euros), `caps` bound single parts, `share_by` (an organisation field of a repeated part's
+    section) gives each organisation's share. Computed by programmes.lump_sums."""
+
+    lump_sum: str = Field(pattern=FIELD_REF)
+    parts: list[str] = Field(min_length=1)
+    caps: list[ShareCap] = Field(default_factory=list)
+    share_by: str | None = Field(default=None, pattern=FIELD_REF)
+
+    @field_validator("parts")
+    @classmethod
+    def _references(cls, parts: list[str]) -> list[str]:
+        for part in parts:
+            if "." not in part:
+                raise ValueError(f"{part!r} is not section.field")
+        return parts
+
+
 class ActionDefinition(Strict):
     key: str = Field(pattern=r"^[A-Z0-9-]+$")
     programme: str = Field(pattern=KEY, description="a programme of workflows/programmes.yaml")
@@ -226,6 +253,7 @@ class ActionDefinition(Strict):
     )
     title_en: str | None = Field(default=None, pattern=FIELD_REF, description="the answer that holds the English title")
     timeline: Timeline | None = None
+    lump_sum_split: LumpSumSplit | None = Field(default=None, description="a lump-sum action's budget")
 
     @model_validator(mode="after")
     def _hangs_together(self):

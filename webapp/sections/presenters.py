@@ -13,7 +13,7 @@ from markupsafe import Markup, escape
 
 from ..core.i18n import current_language, format_number
 from ..lifecycle import Stage
-from ..programmes import registry
+from ..programmes import lump_sums, registry
 
 
 def display_value(fdef, value, participants) -> str:
@@ -158,3 +158,30 @@ def _mark(text: str, tag: str, same: bool) -> Markup:
         return escape(text)
     start = text.index(core)
     return escape(text[:start]) + Markup(f"<{tag}>{{}}</{tag}>").format(core) + escape(text[start + len(core) :])
+
+
+@dataclass(frozen=True)
+class SplitBox:
+    """What a section that is part of the lump-sum split shows above its fields: the lump sum, what
+    the other sections already allocate, and the shares per organisation (the page script adds what
+    is typed here as it is typed)."""
+
+    lump_sum: object  # Decimal, or None while not chosen
+    lump_sum_section: str  # the title of the section where it is chosen
+    fields: tuple[str, ...]  # this section's amount fields
+    other: object  # Decimal: what the other sections allocate
+    total: object
+    left: object
+    shares: tuple
+
+
+def split_box(definition, section, answers: dict, participants) -> SplitBox | None:
+    rule = definition.lump_sum_split
+    fields = tuple(p.split(".")[1] for p in (rule.parts if rule else []) if p.split(".")[0] == section.key)
+    if not fields:
+        return None
+    result = lump_sums.split(definition, answers, participants)
+    other = sum((line.amount or 0 for line in result.lines if line.section != section.key), lump_sums.ZERO)
+    chosen_in = definition.section(rule.lump_sum.split(".")[0])
+    title = chosen_in.title.get(current_language()) if chosen_in else rule.lump_sum
+    return SplitBox(result.lump_sum, title, fields, other, result.total, result.left, result.shares)

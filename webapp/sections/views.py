@@ -92,6 +92,7 @@ def _section_page(application, definition, section, form, conflict=None, mine=No
         unsaved=status != 200,
         section_report=report.sections[section.key],
         items=rules.repeat_items(section, row.data if row else {}, orgs) if section.repeat else [],
+        split=presenters.split_box(definition, section, services.answers(application), orgs),
         next_section=_neighbour(definition, section, +1),
         previous_section=_neighbour(definition, section, -1),
         editing=_editing(application),

@@ -233,6 +233,39 @@
     });
   }
 
+  // The lump sum's running total (programmes/lump_sums.py computes the saved one): what the other
+  // budget sections allocate plus what is typed here, and what is left, as it is typed.
+  function setUpLumpSum(root) {
+    var box = root.querySelector("#split[data-lump]");
+    var form = root.querySelector("form.section-form");
+    if (!box || !box.getAttribute("data-lump") || !form) { return; }
+    var fields = box.getAttribute("data-fields").split(" ");
+    var lump = parseFloat(box.getAttribute("data-lump"));
+    var other = parseFloat(box.getAttribute("data-other")) || 0;
+    var money = new Intl.NumberFormat(document.documentElement.lang === "sv" ? "sv-SE" : "en-GB",
+      { style: "currency", currency: "EUR", maximumFractionDigits: 0 });
+    var total = box.querySelector(".split-total"), left = box.querySelector(".split-left");
+    function isAmount(name) {
+      return fields.some(function (f) { return name === f || name.slice(-(f.length + 1)) === "-" + f; });
+    }
+    function update() {
+      var typed = 0;
+      form.querySelectorAll("input").forEach(function (input) {
+        var n = parseFloat((input.value || "").replace(/[\s\u00a0]/g, "").replace(",", "."));
+        if (isAmount(input.name || "") && !isNaN(n)) { typed += n; }
+      });
+      var rest = lump - (other + typed);
+      total.textContent = money.format(other + typed);
+      left.textContent = rest > 0 ? box.getAttribute("data-left").replace("{amount}", money.format(rest))
+        : rest < 0 ? box.getAttribute("data-over").replace("{amount}", money.format(-rest))
+        : box.getAttribute("data-exact");
+      left.classList.toggle("over", rest < 0);
+      left.classList.toggle("exact", rest === 0);
+    }
+    form.addEventListener("input", update);
+    update();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var summary = document.getElementById("error-summary");
     if (summary) { summary.focus(); }
@@ -240,5 +273,6 @@
     setUpConditions(document);
     document.querySelectorAll("form.section-form").forEach(setUpAutosave);
     setUpCopyButtons(document);
+    setUpLumpSum(document);
   });
 })();
