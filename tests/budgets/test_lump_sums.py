@@ -29,7 +29,9 @@ def _ka210(lump_sum, *grants, leaders=None):
     leaders = leaders or ["applicant"] * len(grants)
     return {
         "context": {"lump_sum": lump_sum},
-        "activities": {"items": [{"grant": g, "leading_organisation": o} for g, o in zip(grants, leaders, strict=True)]},
+        "activities": {
+            "items": [{"grant": g, "leading_organisation": o} for g, o in zip(grants, leaders, strict=True)]
+        },
     }
 
 
@@ -128,3 +130,31 @@ def test_a_broken_split_is_refused_naming_the_file_and_line(tmp_path, old, new, 
     with pytest.raises(DefinitionError) as raised:
         load_all(folder)
     assert re.search(rf"^workflows/ka210-sch/2026\.yaml: line \d+, {says}$", str(raised.value), re.M), raised.value
+
+
+@pytest.mark.parametrize(
+    "action,section,field,value,limit",
+    [
+        ("KA210-SCH", "activities", "items-0-grant", "1e9", "60"),  # no activity is more than the largest lump sum
+        ("KA210-SCH", "activities", "items-0-grant", "-1", "0"),
+        ("KA220-SCH", "work_packages", "items-0-grant", "400001", "400"),
+        ("KA220-SCH", "project_management", "grant", "1e9", "400"),
+    ],
+)
+def test_an_absurd_amount_is_refused_next_to_the_field_naming_the_limit(
+    login, make, db, action, section, field, value, limit
+):
+    from pages import field_errors
+    from webapp.sections.models import SectionAnswer
+
+    application = make.application(action_key=action)
+    response = login(application.owner).post(
+        f"/applications/{application.id}/sections/{section}",
+        data={"version": "0", "items-0-title": "Fortbildning", field: value},
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert limit in field_errors(page)[field]
+    assert f'value="{value}"' in page  # what was typed is kept
+    db.session.rollback()
+    assert db.session.scalar(db.select(db.func.count()).select_from(SectionAnswer)) == 0
