@@ -4,6 +4,7 @@ shown as a warning on the overview and when a second application is created, nev
 import shutil
 
 import pytest
+from flask_babel import force_locale
 
 from querycount import count_queries
 from support import ROOT
@@ -124,7 +125,7 @@ def test_a_viewer_who_may_not_see_them_is_told_of_another_application(app, make)
     first = make.application(school, action_key="KA122-SCH", call_round=ROUND, title="Språkresa till Lyon")
     second = make.application(school, action_key="KA122-SCH", call_round=ROUND)
     outsider = make.user(Role.TEACHER)  # a teacher at a school of another organisation
-    with app.test_request_context():
+    with app.test_request_context(), force_locale("en"):
         hidden = round_caps.warnings(round_caps.broken_caps(second, outsider), "en")
         shown = round_caps.warnings(round_caps.broken_caps(second, first.owner), "en")
     assert [(o.label, o.url) for o in hidden[0].others] == [("another application", None)]
