@@ -15,6 +15,8 @@ FEATURES = {
     "applications",
     "auth",
     "chooser",
+    "annexes",
+    "budgets",
     "documents",
     "home",
     "lifecycle",

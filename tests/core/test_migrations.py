@@ -141,12 +141,21 @@ def test_0011_moves_southern_schleswig_hosts_to_xs_and_back(tmp_path):
             application = services.create(owner, school, "NPJ-MOBILITY", "2027-R1", "Klassutbyte")
             for key, data in (("mobility_activities", table), ("needs", {"host_country": "XS"})):
                 db.session.add(SectionAnswer(application=application, section_key=key, data=data, updated_by=owner))
+            ka122 = services.create(owner, school, "KA122-SCH", "2027-R1", "Jobbskuggning")
+            trips = {
+                "items": [
+                    {"destination_country": "Italien"},
+                    {"destination_country": "Spain "},
+                    {"destination_country": "Atlantis"},
+                ]
+            }
+            db.session.add(SectionAnswer(application=ka122, section_key="activities", data=trips, updated_by=owner))
             db.session.commit()
             db.session.remove()
 
             def saved():
                 with db.engine.connect() as conn:
-                    rows = conn.execute(text("SELECT section_key, data FROM section_answer ORDER BY section_key"))
+                    rows = conn.execute(text("SELECT section_key, data FROM section_answer ORDER BY section_key, id"))
                     return {k: v if isinstance(v, dict) else json.loads(v) for k, v in rows}
 
             downgrade(revision="0010")
@@ -157,5 +166,11 @@ def test_0011_moves_southern_schleswig_hosts_to_xs_and_back(tmp_path):
             }
             assert before["needs"] == {"host_country": "XS"}  # only the mobility table's hosts
             upgrade()
-            assert saved() == {"mobility_activities": table, "needs": {"host_country": "XS"}}
+            after = saved()
+            assert {k: after[k] for k in ("mobility_activities", "needs")} == {
+                "mobility_activities": table,
+                "needs": {"host_country": "XS"},
+            }
+            # KA122's free-text destinations become codes where Babel knows the name, in either language
+            assert [i["destination_country"] for i in after["activities"]["items"]] == ["IT", "ES", "Atlantis"]
             db.engine.dispose()

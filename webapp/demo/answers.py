@@ -40,6 +40,7 @@ def write_answers(
             data = {**data, "title": title, english: english_title or title}
         written.append(SectionAnswer(section_key=section.key, data=data, updated_by=author))
     _split_lump_sum(definition, {row.section_key: row.data for row in written})
+    _plan_trips(definition, {row.section_key: row.data for row in written})
     application.answers.extend(written)
     sections.start_history(written)
 
@@ -130,3 +131,20 @@ def _split_lump_sum(definition, answers: dict) -> None:
     left = total - sum(values[field] for values, field, part in slots if part in capped)
     for i, (values, field) in enumerate(rest):
         values[field] = left - (len(rest) - 1) * (left // len(rest)) if i == len(rest) - 1 else left // len(rest)
+
+
+#: the demo's KA1 activities: a pupils' group trip and job shadowing in a twin town the gazetteer can place
+DEMO_TRIPS = (
+    {"activity_type": "pupil_group", "participants": 15, "accompanying_persons": 2},
+    {"activity_type": "job_shadowing", "participants": 2, "accompanying_persons": 0},
+)
+DEMO_TRIP = {"destination_country": "IT", "destination_city": "Bologna", "duration_days": 5, "travel_days": 2}
+
+
+def _plan_trips(definition, answers: dict) -> None:
+    """A unit-cost activity is one a team would plan, to a place the budget can find."""
+    rule = definition.unit_costs
+    data = answers.get(rule.section) if rule and rule.rates == "erasmus-ka1" else None
+    for i, values in enumerate((data or {}).get("items", [])):
+        planned = {**DEMO_TRIP, **DEMO_TRIPS[i % len(DEMO_TRIPS)], "distance_km": None}
+        values.update({k: v for k, v in planned.items() if k in values})

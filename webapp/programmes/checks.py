@@ -12,6 +12,7 @@ from flask_babel import ngettext
 from ..core.i18n import current_language, format_euro, format_number
 from . import lump_sums
 from .activity_checks import activity_limit_problems, own_application_problems, participant_cap_problems
+from .budget_checks import unit_cost_problems
 from .rules import (
     COMPLETE,
     IN_PROGRESS,
@@ -376,6 +377,7 @@ STAGE_CHECKS = {
     "partnership": partnership_problems,
     "composition": composition_problems,
     "lump_sum_split": lump_sum_problems,
+    "unit_costs": unit_cost_problems,
     "participant_cap": participant_cap_problems,
     "language": language_problems,
     "activity_limits": activity_limit_problems,

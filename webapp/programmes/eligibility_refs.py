@@ -122,3 +122,12 @@ def lump_sum_faults(definition, sources, catalogue, actions_complete: bool) -> l
                 )
             )
     return faults
+
+
+def unit_cost_faults(definition, sources, catalogue, actions_complete: bool) -> list:
+    """The unit-cost budget reads a freely repeated section of this form."""
+    rule = definition.unit_costs
+    section = definition.section(rule.section) if rule else None
+    if rule is None or (section is not None and section.repeat and not section.repeat.per_organisation):
+        return []
+    return [sources.fault(("unit_costs", "section"), f"{rule.section} is not a freely repeated section")]

@@ -242,6 +242,7 @@ def _check_references(catalogue: Catalogue, sources_of: dict, actions_complete: 
             faults += eligibility_refs.round_cap_faults(definition, sources, catalogue, actions_complete)
             faults += eligibility_refs.activity_rule_faults(definition, sources, catalogue, actions_complete)
             faults += eligibility_refs.lump_sum_faults(definition, sources, catalogue, actions_complete)
+            faults += eligibility_refs.unit_cost_faults(definition, sources, catalogue, actions_complete)
             for s, section in enumerate(definition.sections):
                 for i, f in enumerate(section.fields):
                     if f.choices_from and f.choices_from not in catalogue.choices.lists:
@@ -312,6 +313,12 @@ def check(folder: Path) -> tuple[Catalogue | None, list[Fault]]:
             shared[key], sources_of[key] = loaded
     if len(shared) < 4:  # the references cannot be checked without the shared files
         return None, faults
+    unknown = sorted(
+        {g for groups in shared["choices"].country_lists.values() for g in groups} - set(shared["countries"].groups)
+    )
+    if unknown:
+        report([Fault(display_name(folder / "choices.yaml", folder), f"country_lists name unknown groups {unknown}")])
+    shared["choices"] = shared["choices"].with_countries(shared["countries"])
     actions_complete = not faults
     catalogue = Catalogue(actions=actions, needs_sections=needs[2] if needs else [], **shared)
     report(_check_references(catalogue, sources_of, actions_complete))

@@ -33,6 +33,7 @@ class Participant:
     country: str
     confirmed: bool
     kind: str = "school"  # organisations.models.SchoolKind
+    city: str = ""  # where travel starts from (the KA1 distance)
 
 
 @dataclass

@@ -234,6 +234,15 @@ class LumpSumSplit(Sourced):
         return parts
 
 
+class UnitCosts(Sourced):
+    """An action budgeted with unit costs: the rates (workflows/rates/<rates>/<call year>.yaml)
+    compute the budget of every item of the repeated `section` (webapp/budgets)."""
+
+    rates: Literal["erasmus-ka1", "nordplus-junior"]
+    section: str = Field(pattern=KEY)
+    agency: str | None = Field(default=None, description="KA1: the national agency whose daily rates apply")
+
+
 class ActionDefinition(Strict):
     key: str = Field(pattern=r"^[A-Z0-9-]+$")
     programme: str = Field(pattern=KEY, description="a programme of workflows/programmes.yaml")
@@ -254,6 +263,7 @@ class ActionDefinition(Strict):
     title_en: str | None = Field(default=None, pattern=FIELD_REF, description="the answer that holds the English title")
     timeline: Timeline | None = None
     lump_sum_split: LumpSumSplit | None = Field(default=None, description="a lump-sum action's budget")
+    unit_costs: UnitCosts | None = Field(default=None, description="a unit-cost action's budget")
 
     @model_validator(mode="after")
     def _hangs_together(self):

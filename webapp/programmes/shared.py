@@ -7,6 +7,7 @@ import re
 from datetime import date, timedelta
 from typing import Literal
 
+from babel import Locale
 from pydantic import Field, field_validator, model_validator
 
 from .schema import KEY, Choice, Localised, Strict
@@ -165,10 +166,24 @@ class Countries(Strict):
 
 
 class SharedChoices(Strict):
-    """Option lists several forms share (priorities, topics), in workflows/choices.yaml."""
+    """Option lists several forms share (priorities, topics), in workflows/choices.yaml; a list of
+    `country_lists` is the countries of some groups of countries.yaml, named by Babel."""
 
     lists: dict[str, list[Choice]]
     sources: dict[str, str]
+    country_lists: dict[str, list[str]] = Field(default_factory=dict, description="list name -> country groups")
+
+    def with_countries(self, countries: Countries) -> SharedChoices:
+        """These lists with each country list filled from `countries` (unknown groups are the loader's fault)."""
+        sv, en = Locale.parse("sv").territories, Locale.parse("en").territories
+        lists = dict(self.lists)
+        for name, groups in self.country_lists.items():
+            codes = {c for g in groups if g in countries.groups for c in countries.groups[g].countries}
+            lists[name] = [
+                Choice(value=c, label=Localised(sv=sv.get(c, c), en=en.get(c, c)))
+                for c in sorted(codes, key=lambda c: sv.get(c, c))
+            ]
+        return self.model_copy(update={"lists": lists})
 
 
 class ChooserChoice(Strict):

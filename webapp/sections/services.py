@@ -37,9 +37,9 @@ def definition_of(application: Application) -> ActionDefinition | None:
 
 def participants(application: Application) -> list[rules.Participant]:
     school = application.school
-    result = [rules.Participant("applicant", school.name, school.country, True, school.kind)]
+    result = [rules.Participant("applicant", school.name, school.country, True, school.kind, school.city)]
     result += [
-        rules.Participant(p.org_key, p.name, p.country, p.status == PartnerStatus.CONFIRMED, p.kind)
+        rules.Participant(p.org_key, p.name, p.country, p.status == PartnerStatus.CONFIRMED, p.kind, p.city)
         for p in application.partners
     ]
     return result

@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from ..applications.models import Application
 from ..applications.presenters import stage_steps
+from ..budgets import presenters as budget_presenters
 from ..core import access
 from ..core.errors import Conflict
 from ..core.forms import ActionForm, counter, submitted_version
@@ -17,8 +18,8 @@ from ..core.i18n import current_language, format_time
 from ..lifecycle import STAGES, Stage
 from ..lifecycle.engine import decide
 from ..lifecycle.transitions import completing
+from ..programmes import budget_checks, registry, rules, scoring
 from ..programmes import forms as section_forms
-from ..programmes import registry, rules, scoring
 from . import presenters, services
 from .forms import ScoreForm
 
@@ -93,6 +94,13 @@ def _section_page(application, definition, section, form, conflict=None, mine=No
         section_report=report.sections[section.key],
         items=rules.repeat_items(section, row.data if row else {}, orgs) if section.repeat else [],
         split=presenters.split_box(definition, section, services.answers(application), orgs),
+        budget=budget_presenters.budget_view(
+            definition,
+            section,
+            services.answers(application),
+            orgs,
+            lambda item, issue: budget_checks.issue_message(definition, section, item, issue),
+        ),
         next_section=_neighbour(definition, section, +1),
         previous_section=_neighbour(definition, section, -1),
         editing=_editing(application),

@@ -1,0 +1,1 @@
+"""Budget calculators: pure computation from a rates file under workflows/rates/, no database."""
