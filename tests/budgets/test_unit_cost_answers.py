@@ -125,3 +125,39 @@ def test_the_editor_shows_each_activitys_arithmetic(login, make, db):
     db.session.commit()
     page = login(application.owner).get(f"/applications/{application.id}/sections/activities").get_data(as_text=True)
     assert 'id="budget"' in page and "85 × 20 × 9 = 15300" in page and "309 × 22 = 6798" in page
+
+
+def test_the_dossier_and_the_copy_view_carry_the_budget(login, make, db, app):
+    from webapp.pdf import context
+    from webapp.sections.models import SectionAnswer
+
+    application = make.application(action_key="KA122-SCH")
+    application.school.city = "Solna"
+    db.session.add(
+        SectionAnswer(
+            application=application, section_key="activities", data={"items": [_trip()]}, updated_by=application.owner
+        )
+    )
+    db.session.commit()
+    with app.test_request_context():
+        budget = context.dossier(application, "en")["budget"]
+    assert ("Activity 1: Travel", "309 × 22 = 6798", "€6,798") in budget["rows"]
+    assert budget["total"] == "€25,194"  # 6,798 + 15,300 + 3,096
+    page = login(application.owner).get(f"/applications/{application.id}/copy").get_data(as_text=True)
+    assert 'id="copy-budget"' in page and "85 × 20 × 9 = 15300" in page
+
+
+def test_a_lump_sum_split_reads_as_its_lines_in_the_dossier(make, db, app):
+    from webapp.pdf import context
+    from webapp.sections.models import SectionAnswer
+
+    application = make.application(action_key="KA210-SCH")
+    rows = {"context": {"lump_sum": "60000"}, "activities": {"items": [{"grant": 12000}, {"grant": 8000}]}}
+    for key, data in rows.items():
+        db.session.add(SectionAnswer(application=application, section_key=key, data=data, updated_by=application.owner))
+    db.session.commit()
+    with app.test_request_context():
+        budget = context.dossier(application, "en")["budget"]
+    assert budget["rows"] == [("Activity 1", "", "€12,000"), ("Activity 2", "", "€8,000")]
+    assert (budget["total"], budget["of"]) == ("€20,000", "€60,000")
+    assert "Left to allocate: €40,000" in budget["notes"]

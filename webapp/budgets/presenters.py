@@ -9,7 +9,8 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 
-from ..core.i18n import current_language, format_number
+from ..core.i18n import current_language, format_euro, format_number
+from ..programmes import lump_sums
 from . import answers
 
 _KA1_ITEMS = {
@@ -91,11 +92,16 @@ def budget_view(definition, section, stored: dict, participants, messages_for) -
         return None
     language = current_language()
     items, uncertain = [], {}
-    for item in budget.items:
+    kept = (stored.get(section.key) or {}).get("items") if isinstance(stored.get(section.key), dict) else None
+    kept = kept if isinstance(kept, list) else []
+    for i, item in enumerate(budget.items):
         distance = None
         if item.distance_km is not None:
             how = _l("worked out from the cities") if item.distance_computed else _l("as entered")
             distance = f"{format_number(round(item.distance_km))} km, {how}"
+            note = kept[i].get("distance_note") if i < len(kept) and isinstance(kept[i], dict) else None
+            if note and not item.distance_computed:
+                distance += f": {note}"
         b = item.budget
         for note in getattr(b, "uncertain", ()) or ():
             uncertain[_said(note.note, language)] = True
@@ -120,3 +126,37 @@ def budget_view(definition, section, stored: dict, participants, messages_for) -
     return BudgetView(
         tuple(items), extra, budget.total, counted, cap, tuple(uncertain), budget.rates_year, definition.call_year
     )
+
+
+def budget_table(definition, stored: dict, participants) -> dict | None:
+    """The budget as plain text for the dossier and the copy view (PDF templates get plain values):
+    rows of (what, calculation, amount), the total, and what is left or uncertain."""
+    language = current_language()
+    split = lump_sums.split(definition, stored, participants)
+    if split is not None and split.lines:
+        rows = []
+        for line in split.lines:
+            section = definition.section(line.section)
+            what = line.heading or (section.title.get(language) if section else line.section)
+            rows.append((what, "", format_euro(line.amount) if line.amount is not None else "–"))
+        notes = []
+        if split.lump_sum is not None and split.left:
+            notes.append(str(_l("Left to allocate: %(amount)s", amount=format_euro(split.left))))
+        notes += [f"{s.name}: {format_euro(s.amount)} ({format_number(s.percent)} %)" for s in split.shares]
+        lump = format_euro(split.lump_sum) if split.lump_sum is not None else "–"
+        return {"rows": rows, "total": format_euro(split.total), "of": lump, "notes": notes}
+    view = (
+        budget_view(definition, definition.section(definition.unit_costs.section), stored, participants, lambda *_: "")
+        if (definition.unit_costs and definition.section(definition.unit_costs.section))
+        else None
+    )
+    if view is None or not view.items:
+        return None
+    rows = []
+    for item in view.items:
+        if not item.lines:
+            rows.append((item.heading, str(_l("not computed yet")), "–"))
+        for line in item.lines:
+            rows.append((f"{item.heading}: {line.label}", line.arithmetic, format_euro(line.amount)))
+    rows += [(line.label, line.arithmetic, format_euro(line.amount)) for line in view.extra]
+    return {"rows": rows, "total": format_euro(view.total), "of": None, "notes": list(view.uncertain)}

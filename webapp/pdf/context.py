@@ -12,6 +12,7 @@ from flask_babel import force_locale, gettext
 
 from ..applications.models import Application
 from ..applications.presenters import state_of
+from ..budgets import presenters as budget_presenters
 from ..core.i18n import current_language, format_day, format_moment
 from ..partners.forms import STATUS_LABELS
 from ..partners.models import Partner
@@ -188,6 +189,7 @@ def dossier(application: Application, language: str) -> dict:
             ],
             "annexes": [{"label": a.label.get(language), "required": a.required} for a in definition.annexes],
             "open_problems": len(report.problems),
+            "budget": budget_presenters.budget_table(definition, answers, participants),
         }
 
 

@@ -361,4 +361,7 @@ def copy_ready(application: Application):
         count=rules.count_characters,
         visible=rules.is_visible,
         display=presenters.display_value,
+        budget=budget_presenters.budget_table(
+            definition, services.answers(application), services.participants(application)
+        ),
     )
