@@ -161,3 +161,11 @@ def test_a_lump_sum_split_reads_as_its_lines_in_the_dossier(make, db, app):
     assert budget["rows"] == [("Activity 1", "", "€12,000"), ("Activity 2", "", "€8,000")]
     assert (budget["total"], budget["of"]) == ("€20,000", "€60,000")
     assert "Left to allocate: €40,000" in budget["notes"]
+
+
+def test_the_nordplus_domestic_top_up_comes_from_the_tables_yes_or_no(english):
+    definition = registry.get("NPJ-MOBILITY")
+    answers = {"mobility_activities": {"items": [_exchange(domestic_home="yes", domestic_host="no")]}}
+    (item,) = budget_answers.unit_cost_budget(definition, answers, [SOLNA, HELSINKI]).items
+    # travel €330 × 24, the home side's top-up €175 × 24 (over 250 km to the departure station), 4 × one week €500
+    assert [line.amount for line in item.budget.lines] == [Decimal(330 * 24), Decimal(175 * 24), Decimal(4 * 500)]

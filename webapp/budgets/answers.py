@@ -126,19 +126,25 @@ def _nordplus(definition, section, data, participants) -> UnitCostBudget:
         for p in participants
         if p.confirmed or p.key == "applicant"
     ]
-    project = nordplus.mobility_budget([v if isinstance(v, dict) else {} for v in stored], organisations)
+    items = [v if isinstance(v, dict) else {} for v in stored]
+    domestic = {
+        i: nordplus_results.DomesticTravel(home=v.get("domestic_home") == "yes", host=v.get("domestic_host") == "yes")
+        for i, v in enumerate(items)
+        if "yes" in (v.get("domestic_home"), v.get("domestic_host"))
+    }
+    project = nordplus.mobility_budget(items, organisations, domestic)
     by_index = {budget.index: budget for budget in project.activities}
     problems: dict[int, list] = {}
     for problem in project.problems:
         if problem.item is not None:
             problems.setdefault(problem.item, []).append(Issue(problem.field, problem.code, _limit(problem)))
-    items = []
+    shown = []
     for i, (anchor, heading, _values) in enumerate(repeat_items(section, data, participants)):
         issues = tuple(problems.get(i, ()))
         budget = by_index.get(i) if not issues else None
-        items.append(Item(anchor, heading, budget, issues))
+        shown.append(Item(anchor, heading, budget, issues))
     year = int(nordplus_rates.RATES_FILE.stem)
-    return UnitCostBudget("nordplus-junior", tuple(items), project.total, project, year)
+    return UnitCostBudget("nordplus-junior", tuple(shown), project.total, project, year)
 
 
 def _limit(problem):
