@@ -34,7 +34,7 @@ def fill_form(page, text: str) -> None:
         field.fill(SPECIAL.get(key, text))
     for select in form.locator("select:visible").all():
         values = [o for o in select.locator("option").evaluate_all("els => els.map(e => e.value)") if o]
-        select.select_option(values[-1] if "lump_sum" in (select.get_attribute("name") or "") else values[0])
+        select.select_option(values[0])  # the lump sum of €30,000, which the one activity's €30,000 adds up to
     for group in form.locator(".checkbox-list:visible").all():
         group.locator("input[type=checkbox]").first.check()
     for radio in form.locator("input[type=radio][value=no]:visible").all():
