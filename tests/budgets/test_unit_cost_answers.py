@@ -169,3 +169,17 @@ def test_the_nordplus_domestic_top_up_comes_from_the_tables_yes_or_no(english):
     (item,) = budget_answers.unit_cost_budget(definition, answers, [SOLNA, HELSINKI]).items
     # travel €330 × 24, the home side's top-up €175 × 24 (over 250 km to the departure station), 4 × one week €500
     assert [line.amount for line in item.budget.lines] == [Decimal(330 * 24), Decimal(175 * 24), Decimal(4 * 500)]
+
+
+def test_the_nordplus_lines_read_as_figures_in_either_language(app):
+    from webapp.budgets import presenters
+
+    definition = registry.get("NPJ-MOBILITY")
+    section = definition.section("mobility_activities")
+    answers = {"mobility_activities": {"items": [_exchange()]}}
+    for language, travel in (("sv", "Resa"), ("en", "Travel")):
+        with force_locale(language):
+            view = presenters.budget_view(definition, section, answers, [SOLNA, HELSINKI], lambda *_: "")
+        lines = [(line.label, line.arithmetic) for line in view.items[0].lines]
+        assert lines[0] == (travel, "330 × 24 = 7920")  # €330 per participant, 20 pupils and 4 teachers
+        assert lines[1][1] == "500 × 4 = 2000"  # one week per teacher

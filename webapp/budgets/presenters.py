@@ -77,8 +77,20 @@ def _ka1_label(line) -> str:
 def _lines(budget, rates: str) -> tuple[LineView, ...]:
     if rates == "erasmus-ka1":
         return tuple(LineView(_ka1_label(x), x.arithmetic, x.amount, x.confirmed) for x in budget.lines)
-    labels = _NORDPLUS_ITEMS
-    return tuple(LineView(str(labels.get(x.key, x.key)), x.arithmetic, x.amount, x.confirmed) for x in budget.lines)
+    return tuple(
+        LineView(str(_NORDPLUS_ITEMS.get(x.key, x.key)), _plain(x.rate, x.quantity, x.amount), x.amount, x.confirmed)
+        for x in budget.lines
+    )
+
+
+def _plain(rate: Decimal, count: int, amount: Decimal) -> str:
+    """ "330 × 5 = 1650": the calculators' Nordplus arithmetic is in English words; the figures alone
+    read the same in every language (the KA1 lines already are)."""
+
+    def figure(value: Decimal) -> str:
+        return f"{value:.0f}" if value == value.to_integral_value() else f"{value:.2f}"
+
+    return f"{figure(rate)} × {count} = {figure(amount)}"
 
 
 def budget_view(definition, section, stored: dict, participants, messages_for) -> BudgetView | None:
