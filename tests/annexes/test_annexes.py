@@ -191,3 +191,15 @@ def test_the_deadline_does_not_matter_to_uploading(login, db, nordplus):
         f"/applications/{nordplus.id}/annexes/{key}", data={"seen": "", f"{key}-file": upload(pdf_bytes())}
     )
     assert response.status_code == 302
+
+
+def test_a_development_projects_budget_is_an_uploaded_template_and_says_why(login, make, db):
+    """Grantpath computes no development-project budget (its unit costs were not found): the annex
+    says so where the team uploads the filled-in template (docs/sources/nordplus-junior-2026.md)."""
+    application = make.application(action_key="NPJ-DEVELOPMENT")
+    db.session.commit()
+    client = login(application.owner)
+    for path in ("annexes", "stages/submission"):
+        page = client.get(f"/applications/{application.id}/{path}").get_data(as_text=True)
+        assert "Grantpath räknar inte ut budgeten för utvecklingsprojekt" in page, path
+    assert "budget.applicant" in {s.key for s in annexes.missing(application)}

@@ -188,6 +188,7 @@ class Annex(Strict):
     per: Literal["applicant", "organisation", "partner"] = "applicant"
     signed_by: Localised | None = None
     source: str | None = None
+    note: Localised | None = Field(default=None, description="shown with the annex: what Grantpath does not do for it")
 
 
 class DatedItems(Strict):
