@@ -75,6 +75,8 @@ def _build(config: dict | None) -> Flask:
     from .auth.views import bp as auth_bp
     from .chooser.views import bp as chooser_bp
     from .core import web
+    from .directory import access as _directory_access  # noqa: F401  (registers its permission)
+    from .directory.views import bp as directory_bp
     from .documents.views import bp as documents_bp
     from .home.views import bp as home_bp
     from .lifecycle import engine
@@ -96,6 +98,7 @@ def _build(config: dict | None) -> Flask:
         pdf_bp,
         documents_bp,
         annexes_bp,
+        directory_bp,
         portfolio_bp,
         admin_bp,
         activity_bp,

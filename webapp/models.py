@@ -4,6 +4,7 @@ from .applications.models import Application, Outcome, Signature, Submission, ap
 from .auth.models import Membership, User  # noqa: F401
 from .core.audit import AuditEvent  # noqa: F401
 from .core.outbox import OutboxMessage  # noqa: F401
+from .directory.models import DirectoryEntry  # noqa: F401
 from .documents.models import Document  # noqa: F401
 from .organisations.models import Organisation, School  # noqa: F401
 from .partners.models import Partner  # noqa: F401

@@ -9,6 +9,7 @@ import pytest
 
 from webapp.auth.models import Role
 from webapp.core import access
+from webapp.directory.models import DirectoryEntry
 from webapp.documents.models import Document, DocumentKind
 from webapp.partners import services as partner_services
 from webapp.review.models import SectionComment
@@ -86,6 +87,9 @@ RULES = {
     "annexes.index": Rule(SCHOOL_READERS),
     "annexes.attach": Rule(EDITORS),
     "annexes.remove": Rule(EDITORS),
+    "directory.index": Rule(SIGNED_IN),
+    "directory.create": Rule(SIGNED_IN),
+    "directory.edit": Rule(SIGNED_IN),  # everyone with a role in the entry's organisation
     "review.index": Rule(SCHOOL_READERS),
     "review.add_comment": Rule(COMMENTERS),
     # The team and the principal resolve any comment, its author (here the coordinator) their own.
@@ -133,6 +137,11 @@ def world(make, db):
     )
     db.session.add_all([own_comment, other_comment])
     db.session.flush()
+    own_entry, other_entry = (
+        DirectoryEntry(organisation_id=o.id, name="Gladsaxe Gymnasium", country="DK") for o in (org_a, org_b)
+    )
+    db.session.add_all([own_entry, other_entry])
+    db.session.flush()
     own_removal, other_removal = (
         partner_services.remove(users["teacher"], a, make.partner(a, name="Borttagen skola"))
         for a in (own_application, other_application)
@@ -154,6 +163,7 @@ def world(make, db):
         "membership_id": target_a.memberships[0].id,
         "token": "not-a-valid-token",
         "slot_key": "declaration_of_honour.applicant",
+        "directoryentry_id": own_entry.id,
     }
     other = {
         "application_id": other_application.id,
@@ -172,6 +182,7 @@ def world(make, db):
         "membership_id": target_b.memberships[0].id,
         "token": "not-a-valid-token",
         "slot_key": "declaration_of_honour.applicant",
+        "directoryentry_id": other_entry.id,
     }
     db.session.commit()
     return users, own, other
@@ -210,7 +221,7 @@ def test_access(app, world, endpoint):
     users, own_args, other_args = world
     rule_obj = next(r for r in _rules(app) if r.endpoint == endpoint)
     rule = RULES[endpoint]
-    has_object = bool(set(rule_obj.arguments) & {"application_id", "school_id", "user_id"})
+    has_object = bool(set(rule_obj.arguments) & {"application_id", "school_id", "user_id", "directoryentry_id"})
     cases = [(True, own_args)] + ([(False, other_args)] if has_object else [])
     failures = []
     removed = False

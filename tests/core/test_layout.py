@@ -17,6 +17,7 @@ FEATURES = {
     "chooser",
     "annexes",
     "budgets",
+    "directory",
     "documents",
     "home",
     "lifecycle",

@@ -68,6 +68,7 @@ _NAV_BY_BLUEPRINT = {
     "pdf": "applications",
     "documents": "applications",
     "activity": "applications",
+    "directory": "directory",
     "review": "applications",
     "admin": "administration",
 }

@@ -8,12 +8,13 @@ from ..applications import services as applications
 from ..applications.models import Application
 from ..auth import services as accounts
 from ..auth.models import Membership, User
+from ..directory.models import DirectoryEntry
 from ..extensions import db
 from ..organisations.models import Organisation, School
 from ..partners.models import Partner
 from . import history
 from .answers import write_answers
-from .people import ORGANISATIONS, PARTNER_SCHOOLS, PEOPLE, SCHOOLS, SOLNA
+from .people import DIRECTORY, ORGANISATIONS, PARTNER_SCHOOLS, PEOPLE, SCHOOLS, SOLNA
 from .steps import DemoApplication
 from .stories import APPLICATIONS
 
@@ -56,8 +57,45 @@ def load() -> Organisation:
         application = _start(demo, schools[demo.school], users)
         for step in demo.steps:
             history.take(application, step, users)
+    _fill_directory(organisations[SOLNA])
     db.session.commit()
     return organisations[SOLNA]
+
+
+def _contact_email(contact: str, country: str) -> str:
+    return f"{contact.split()[0].lower()}.{country.lower()}@example.org"
+
+
+def _fill_directory(organisation: Organisation) -> None:
+    """Solna's twin towns and networks, and the partner schools met through them and earlier projects."""
+    for name, entry_kind, country, city, topics, source, notes in DIRECTORY:
+        db.session.add(
+            DirectoryEntry(
+                organisation=organisation,
+                entry_kind=entry_kind,
+                name=name,
+                kind="school_authority" if entry_kind == "twin_town" else "other",
+                country=country,
+                city=city,
+                topics=topics,
+                source=source,
+                notes=notes,
+            )
+        )
+    twin_towns = {"DK", "NO", "FI", "LV"}
+    for name, country, city, contact in PARTNER_SCHOOLS.values():
+        db.session.add(
+            DirectoryEntry(
+                organisation=organisation,
+                name=name,
+                country=country,
+                city=city,
+                contact_name=contact,
+                contact_email=_contact_email(contact, country),
+                source="twin_town" if country in twin_towns else "earlier_project",
+                languages="English",
+            )
+        )
 
 
 def _start(demo: DemoApplication, school: School, users: dict) -> Application:
@@ -75,7 +113,7 @@ def _start(demo: DemoApplication, school: School, users: dict) -> Application:
                     city=city,
                     status=status,
                     contact_name=contact,
-                    contact_email=f"{contact.split()[0].lower()}.{country.lower()}@example.org",
+                    contact_email=_contact_email(contact, country),
                 )
             )
         db.session.flush()

@@ -67,3 +67,24 @@ PARTNER_SCHOOLS = {
     "poprad": ("Gymnázium Poprad", "SK", "Poprad", "Zuzana Horváthová"),
     "bologna": ("Liceo Sportivo Bologna", "IT", "Bologna", "Giulia Ferri"),
 }
+
+# Solna's directory: its twin and cooperation towns and networks (public facts from the city's own
+# page: docs/sources/ and ../shared/seeds), and the partner schools above with fictional contacts.
+# (name, entry kind, country, city, topics, source, notes)
+DIRECTORY = [
+    ("Gladsaxe", "twin_town", "DK", "Gladsaxe", "", "twin_town", "Vänort sedan 1952."),
+    ("Nordre Follo (Ski)", "twin_town", "NO", "Ski", "", "twin_town", "Vänort sedan 1955."),
+    ("Pirkkala", "twin_town", "FI", "Pirkkala", "", "twin_town", "Vänort sedan 1980."),
+    ("Valmiera", "twin_town", "LV", "Valmiera", "", "twin_town", "Vänort sedan 1991."),
+    ("Kalamaria", "twin_town", "GR", "Kalamaria", "", "twin_town", "Samarbetsort sedan 1997."),
+    (
+        "Eurocities",
+        "network",
+        "BE",
+        "Bruxelles",
+        "social affairs, education, integration",
+        "network",
+        "Solna deltar i Social Affairs Forum.",
+    ),
+    ("EFUS – European Forum for Urban Security", "network", "FR", "Paris", "urban security", "network", ""),
+]

@@ -1,0 +1,1 @@
+"""The organisation's directory of partner organisations abroad."""

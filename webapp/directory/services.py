@@ -1,0 +1,100 @@
+"""Finding and keeping directory entries: the search (filters and words, a page at a time, one
+query for the page and one for the count) and saving an entry with its audit trail."""
+
+from __future__ import annotations
+
+from sqlalchemy import or_
+
+from ..core import audit
+from ..extensions import db
+from ..programmes import registry
+from .models import DirectoryEntry
+
+PER_PAGE = 25
+FIELDS = (
+    "entry_kind",
+    "name",
+    "kind",
+    "country",
+    "city",
+    "oid",
+    "contact_name",
+    "contact_email",
+    "languages",
+    "topics",
+    "levels",
+    "source",
+    "notes",
+)
+
+
+def eligible_for(action_key: str | None) -> set[str] | None:
+    """The countries of the action's eligible groups and its listed partner-only regions (Southern
+    Schleswig for Nordplus); None when no action is asked for. Partner-only groups without a list
+    (KA220's non-associated third countries) are left out: the search offers partners that count."""
+    definition = registry.get(action_key) if action_key else None
+    if definition is None:
+        return None
+    partnership, countries = definition.eligibility.partnership, registry.countries()
+    listed = {code for code in partnership.partner_only_countries if code not in countries.groups}
+    return countries.codes(partnership.eligible_country_groups) | listed
+
+
+def _like(words: str) -> str:
+    escaped = words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def search(user, *, words: str = "", country: str = "", entry_kind: str = "", source: str = "", action: str = ""):
+    """The entries of the user's organisations that match every filter given, by name."""
+    query = db.select(DirectoryEntry).where(DirectoryEntry.organisation_id.in_(user.organisation_ids))
+    for word in words.split()[:10]:
+        pattern = _like(word)
+        query = query.where(
+            or_(
+                *(
+                    column.ilike(pattern, escape="\\")
+                    for column in (
+                        DirectoryEntry.name,
+                        DirectoryEntry.city,
+                        DirectoryEntry.topics,
+                        DirectoryEntry.languages,
+                        DirectoryEntry.levels,
+                        DirectoryEntry.notes,
+                    )
+                )
+            )
+        )
+    if country:
+        query = query.where(DirectoryEntry.country == country)
+    if entry_kind:
+        query = query.where(DirectoryEntry.entry_kind == entry_kind)
+    if source:
+        query = query.where(DirectoryEntry.source == source)
+    eligible = eligible_for(action)
+    if eligible is not None:
+        query = query.where(DirectoryEntry.country.in_(sorted(eligible)))
+    return query.order_by(DirectoryEntry.name, DirectoryEntry.id)
+
+
+def page(query, number: int):
+    """Page `number` of the results; a page past the last answers the last one."""
+    result = db.paginate(query, page=max(number, 1), per_page=PER_PAGE, error_out=False)
+    if result.pages and result.page > result.pages:
+        result = db.paginate(query, page=result.pages, per_page=PER_PAGE, error_out=False)
+    return result
+
+
+def save(user, entry: DirectoryEntry | None, organisation_id: int, data: dict) -> DirectoryEntry:
+    creating = entry is None
+    before = None if creating else audit.snapshot(entry, FIELDS)
+    if creating:
+        entry = DirectoryEntry(organisation_id=organisation_id)
+        db.session.add(entry)
+    for field in FIELDS:
+        value = data.get(field)
+        setattr(entry, field, (value or None) if field == "oid" else (value or ""))
+    db.session.flush()
+    action = "directory.created" if creating else "directory.updated"
+    audit.record(user, action, entry, entry.organisation_id, before, audit.snapshot(entry, FIELDS))
+    return entry
