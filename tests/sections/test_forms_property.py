@@ -67,6 +67,8 @@ PAGES = [
     ("teacher", "/applications/{running}/transitions/close_project"),
     ("principal", "/applications/{waiting}/review"),
     ("teacher", "/account"),
+    ("teacher", "/directory/new"),
+    ("teacher", "/directory"),
     ("admin", "/admin/organisation"),
     ("admin", "/admin/schools/new"),
     ("admin", "/admin/users/invite"),
