@@ -157,11 +157,9 @@ def budget_table(definition, stored: dict, participants) -> dict | None:
         notes += [f"{s.name}: {format_euro(s.amount)} ({format_number(s.percent)} %)" for s in split.shares]
         lump = format_euro(split.lump_sum) if split.lump_sum is not None else "–"
         return {"rows": rows, "total": format_euro(split.total), "of": lump, "notes": notes}
-    view = (
-        budget_view(definition, definition.section(definition.unit_costs.section), stored, participants, lambda *_: "")
-        if (definition.unit_costs and definition.section(definition.unit_costs.section))
-        else None
-    )
+    rule = definition.unit_costs
+    section = definition.section(rule.section) if rule else None
+    view = budget_view(definition, section, stored, participants, lambda *_: "") if section else None
     if view is None or not view.items:
         return None
     rows = []

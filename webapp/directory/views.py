@@ -10,7 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..core import access
 from ..core.forms import counter, submitted_version
 from ..extensions import db
-from ..organisations.models import Organisation, school_kind_label
+from ..organisations.models import Organisation
 from ..partners.forms import all_countries
 from ..programmes import registry
 from ..programmes.rules import country_name
@@ -54,7 +54,6 @@ def index():
         actions=registry.all_actions(),
         entry_kinds=ENTRY_KIND_LABELS,
         sources=SOURCE_LABELS,
-        kind_label=school_kind_label,
     )
 
 

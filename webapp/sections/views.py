@@ -78,6 +78,7 @@ def _section_page(application, definition, section, form, conflict=None, mine=No
     """The editor. On a conflict, `conflict` is the stored side and `mine` what the user sent: the
     page shows where they differ, with the stored version in the form, so saving again is the merge."""
     orgs = services.participants(application)
+    answers = services.answers(application)
     row = services.answer_rows(application).get(section.key)
     report = services.report(application)
     changes = presenters.compare_answers(section, conflict.data or {}, mine or {}, orgs) if conflict else []
@@ -93,11 +94,11 @@ def _section_page(application, definition, section, form, conflict=None, mine=No
         unsaved=status != 200,
         section_report=report.sections[section.key],
         items=rules.repeat_items(section, row.data if row else {}, orgs) if section.repeat else [],
-        split=presenters.split_box(definition, section, services.answers(application), orgs),
+        split=presenters.split_box(definition, section, answers, orgs),
         budget=budget_presenters.budget_view(
             definition,
             section,
-            services.answers(application),
+            answers,
             orgs,
             lambda item, issue: budget_checks.issue_message(definition, section, item, issue),
         ),
@@ -351,17 +352,16 @@ def _self_assessment_page(application, form, status=200):
 @access.guard("application.view", Application, "application_id")
 def copy_ready(application: Application):
     definition = _definition(application)
+    answers, participants = services.answers(application), services.participants(application)
     return render_template(
         "sections/copy.html",
         application=application,
         definition=definition,
-        answers=services.answers(application),
-        participants=services.participants(application),
+        answers=answers,
+        participants=participants,
         repeat_items=rules.repeat_items,
         count=rules.count_characters,
         visible=rules.is_visible,
         display=presenters.display_value,
-        budget=budget_presenters.budget_table(
-            definition, services.answers(application), services.participants(application)
-        ),
+        budget=budget_presenters.budget_table(definition, answers, participants),
     )
