@@ -86,6 +86,7 @@ def _build(config: dict | None) -> Flask:
     from .review import services as _review_effects  # noqa: F401  (registers its lifecycle effects)
     from .review.views import bp as review_bp
     from .sections.views import bp as sections_bp
+    from .team.views import bp as team_bp
 
     web.init_app(app)
     for blueprint in (
@@ -103,6 +104,7 @@ def _build(config: dict | None) -> Flask:
         admin_bp,
         activity_bp,
         review_bp,
+        team_bp,
     ):
         app.register_blueprint(blueprint)
     engine.check_names()

@@ -84,6 +84,7 @@ def test_every_known_action_has_its_label_in_the_readers_language(app, make, lan
         "partner.updated": {"name": ["Skole A", "Skole B"]},
         "partner.removed": {"name": ["Skole B", None], "country": ["DK", None]},
         "partner.restored": {"name": [None, "Skole B"], "restored_from": [None, 7]},
+        "partner.letter_sent": {"name": [None, "Skole B"], "to": [None, "b@example.org"]},
         "annex.attached": {"annex": [None, annex.key], "for": [None, "Skole B"], "file": [None, "x.pdf"]},
         "annex.removed": {"annex": [annex.key, None], "for": ["Skole B", None], "file": ["x.pdf", None]},
     }

@@ -16,7 +16,7 @@ from webapp.applications.models import Application
 from webapp.auth.models import Role
 from webapp.core.audit import AuditEvent
 from webapp.documents.models import Document, DocumentKind
-from webapp.documents.services import NOT_A_PDF
+from webapp.documents.services import DAMAGED_IMAGE, NOT_A_PDF_OR_IMAGE
 from webapp.lifecycle import Status
 from webapp.partners.models import PartnerStatus
 
@@ -95,13 +95,18 @@ def test_the_submission_waits_for_every_letter_and_names_the_missing_ones(login,
     assert client.get(f"/applications/{nordplus.id}/transitions/register_submission").status_code == 200
 
 
-def test_a_file_that_is_not_a_pdf_is_refused_next_to_its_field(login, db, nordplus):
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(b"<!doctype html><p>Signed</p>", NOT_A_PDF_OR_IMAGE), (PNG, DAMAGED_IMAGE)],  # PNG: a header and nothing more
+    ids=["html", "broken-png"],
+)
+def test_a_file_that_is_no_pdf_or_image_is_refused_next_to_its_field(login, db, nordplus, content, message):
     key = "letter_of_intent.applicant"
     response = login(nordplus.owner).post(
-        f"/applications/{nordplus.id}/annexes/{key}", data={"seen": "", f"{key}-file": upload(PNG, "loi.pdf")}
+        f"/applications/{nordplus.id}/annexes/{key}", data={"seen": "", f"{key}-file": upload(content, "loi.pdf")}
     )
     assert response.status_code == 422
-    assert field_errors(response.get_data(as_text=True))[f"{key}-file"].startswith(say(NOT_A_PDF))
+    assert field_errors(response.get_data(as_text=True))[f"{key}-file"].startswith(say(message))
     assert _annex_documents(db, nordplus) == []
 
 

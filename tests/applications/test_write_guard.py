@@ -9,6 +9,7 @@ import pytest
 from uploads import attach_annexes, pdf_bytes, upload
 from webapp.applications.models import Application
 from webapp.core.audit import AuditEvent
+from webapp.directory.models import DirectoryEntry
 from webapp.documents.models import Document, DocumentKind
 from webapp.lifecycle import STATES, Stage, Status
 from webapp.partners import services as partner_services
@@ -91,6 +92,9 @@ WRITES = {
     ),
     "partners.remove": ("partners/{partner}/remove", lambda a, p: {}),
     "partners.restore": ("partners/restore/{removal}", lambda a, p: {}),
+    "partners.add_from_directory": ("partners/from-directory/{entry}", lambda a, p: {}),
+    "partners.mail_letter": ("partners/{partner}/letter-mail", lambda a, p: {"language": "en"}),
+    "team.invite": ("team/invite", lambda a, p: {"email": "ny@example.org", "name": "Ny Lärare", "language": "sv"}),
     "sections.restore_version": ("sections/needs/history/1/restore", lambda a, p: {}),
     "review.add_comment": ("review/sections/needs/comments", lambda a, p: {"comment-needs-body": "Konkretare mål."}),
     "review.resolve_comment": ("comments/{comment}/resolve", lambda a, p: {}),
@@ -117,7 +121,10 @@ def _url(db, application, partner_id, path) -> str:
     removal = db.session.scalar(
         db.select(AuditEvent.id).where(AuditEvent.action == "partner.removed", AuditEvent.object_id == application.id)
     )
-    return f"/applications/{application.id}/" + path.format(partner=partner_id, comment=comment, removal=removal)
+    entry = db.session.scalar(db.select(DirectoryEntry.id).where(DirectoryEntry.name == "Tartu kool"))
+    return f"/applications/{application.id}/" + path.format(
+        partner=partner_id, comment=comment, removal=removal, entry=entry
+    )
 
 
 def _version(application, key):
@@ -139,7 +146,8 @@ def written(make, db):
     from webapp import demo
 
     application = make.application(action_key="KA210-SCH")
-    partner = make.partner(application)
+    partner = make.partner(application, contact_email="partner@example.org")
+    db.session.add(DirectoryEntry(organisation_id=application.organisation_id, name="Tartu kool", country="EE"))
     partner_services.remove(application.owner, application, make.partner(application, name="Borttagen skola"))
     demo._write_answers(application, application.owner, ["Eleverna behöver läsa mer."], complete=False)
     db.session.add(

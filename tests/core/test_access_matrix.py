@@ -65,6 +65,9 @@ RULES = {
     "partners.edit": Rule(EDITORS),
     "partners.remove": Rule(EDITORS, destructive=True),
     "partners.restore": Rule(EDITORS, destructive=True),  # once undone, the removal is gone
+    "partners.suggested": Rule(SCHOOL_READERS),
+    "partners.add_from_directory": Rule(EDITORS),
+    "partners.mail_letter": Rule(EDITORS),
     # The world's organisations publish no portfolio: the page does not exist (tests/portfolio).
     "portfolio.index": Rule(frozenset(ROLES), public=True, fixed=404),
     "pdf.dossier": Rule(SCHOOL_READERS),
@@ -90,10 +93,14 @@ RULES = {
     "directory.index": Rule(SIGNED_IN),
     "directory.create": Rule(SIGNED_IN),
     "directory.edit": Rule(SIGNED_IN),  # everyone with a role in the entry's organisation
+    "directory.export_csv": Rule(SIGNED_IN),  # only the user's own organisations' entries (tests/directory)
+    "directory.import_csv": Rule(SIGNED_IN),
     "review.index": Rule(SCHOOL_READERS),
     "review.add_comment": Rule(COMMENTERS),
     # The team and the principal resolve any comment, its author (here the coordinator) their own.
     "review.resolve_comment": Rule(COMMENTERS),
+    "team.index": Rule(SCHOOL_READERS),
+    "team.invite": Rule(EDITORS),
 }
 
 
@@ -164,6 +171,7 @@ def world(make, db):
         "token": "not-a-valid-token",
         "slot_key": "declaration_of_honour.applicant",
         "directoryentry_id": own_entry.id,
+        "entry_id": own_entry.id,
     }
     other = {
         "application_id": other_application.id,
@@ -183,6 +191,7 @@ def world(make, db):
         "token": "not-a-valid-token",
         "slot_key": "declaration_of_honour.applicant",
         "directoryentry_id": other_entry.id,
+        "entry_id": other_entry.id,
     }
     db.session.commit()
     return users, own, other

@@ -28,6 +28,8 @@ LABELS: dict[str, tuple[str, str | None]] = {
     "partner.updated": (_l("Partner changed"), _l("Partner changed: %(name)s")),
     "partner.removed": (_l("Partner removed"), _l("Partner removed: %(name)s")),
     "partner.restored": (_l("Partner put back"), _l("Partner put back: %(name)s")),
+    "partner.letter_sent": (_l("Letter mailed to a partner"), _l("Letter mailed to %(name)s")),
+    "team.invited": (_l("Co-writer invited"), None),
     "checklist.saved": (_l("Checklist saved"), None),
     "self_assessment.saved": (_l("Self-assessment saved"), None),
     "annex.attached": (_l("Annex uploaded"), _l("Annex uploaded: %(name)s")),

@@ -1,5 +1,5 @@
-"""The application's annexes: what the programme asks for from whom, each uploaded signed PDF, and
-the upload itself (a refused file comes back next to its field)."""
+"""The application's annexes: what the programme asks for from whom, each uploaded signed file (a
+PDF, JPEG or PNG), and the upload itself (a refused file comes back next to its field)."""
 
 from __future__ import annotations
 

@@ -55,13 +55,16 @@ def index():
     )
 
 
+REUSE_CHOICES = 50  # the newest earlier applications offered to start from
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @access.signed_in
 def create():
     access.require("application.create")
     schools = queries.rows(queries.schools_for_new_application(current_user))
     form = ApplicationForm(
-        action_rounds=registry.open_rounds_now(), schools=schools, earlier=queries.rows(queries.reusable(current_user))
+        action_rounds=registry.open_rounds_now(), schools=schools, earlier=queries.rows(queries.reusable(current_user).limit(REUSE_CHOICES))
     )
     preset = request.args.get("action", "")
     if request.method == "GET" and registry.get(preset):

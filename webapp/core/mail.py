@@ -4,6 +4,7 @@ commit. Backends: "smtp" (MAIL_SERVER set), "log" (development: the message goes
 
 from __future__ import annotations
 
+import base64
 import logging
 import smtplib
 from email.message import EmailMessage
@@ -15,8 +16,16 @@ from . import outbox
 log = logging.getLogger("grantpath.mail")
 
 
-def send(to: str, subject: str, body: str) -> None:
-    outbox.enqueue("mail", {"to": to, "subject": subject, "body": body})
+def send(
+    to: str, subject: str, body: str, *, reply_to: str | None = None, attachment: tuple[str, bytes] | None = None
+) -> None:
+    """Enqueues a plain-text mail; `attachment` is (filename, PDF bytes), kept in the outbox row."""
+    payload = {"to": to, "subject": subject, "body": body}
+    if reply_to:
+        payload["reply_to"] = reply_to
+    if attachment:
+        payload["attachment"] = {"filename": attachment[0], "pdf": base64.b64encode(attachment[1]).decode("ascii")}
+    outbox.enqueue("mail", payload)
 
 
 @outbox.handler("mail")
@@ -26,7 +35,13 @@ def deliver(payload: dict) -> None:
     message["From"] = config["MAIL_FROM"]
     message["To"] = payload["to"]
     message["Subject"] = payload["subject"]
+    if payload.get("reply_to"):
+        message["Reply-To"] = payload["reply_to"]
     message.set_content(payload["body"])
+    if payload.get("attachment"):
+        attached = payload["attachment"]
+        data = base64.b64decode(attached["pdf"])
+        message.add_attachment(data, maintype="application", subtype="pdf", filename=attached["filename"])
     backend = config.get("MAIL_BACKEND") or ("smtp" if config["MAIL_SERVER"] else "log")
     if backend == "memory":
         current_app.extensions.setdefault("mail_outbox", []).append(message)

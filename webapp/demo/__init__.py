@@ -53,11 +53,11 @@ def load() -> Organisation:
         users[email] = user
         db.session.add(user)
     db.session.flush()
+    entries = _fill_directory(organisations[SOLNA])
     for demo in APPLICATIONS:
-        application = _start(demo, schools[demo.school], users)
+        application = _start(demo, schools[demo.school], users, entries)
         for step in demo.steps:
             history.take(application, step, users)
-    _fill_directory(organisations[SOLNA])
     db.session.commit()
     return organisations[SOLNA]
 
@@ -66,8 +66,9 @@ def _contact_email(contact: str, country: str) -> str:
     return f"{contact.split()[0].lower()}.{country.lower()}@example.org"
 
 
-def _fill_directory(organisation: Organisation) -> None:
-    """Solna's twin towns and networks, and the partner schools met through them and earlier projects."""
+def _fill_directory(organisation: Organisation) -> dict[str, DirectoryEntry]:
+    """Solna's twin towns and networks, and the partner schools met through them and earlier
+    projects; answers the schools' entries by their key in PARTNER_SCHOOLS."""
     for name, entry_kind, country, city, topics, source, notes in DIRECTORY:
         db.session.add(
             DirectoryEntry(
@@ -82,38 +83,45 @@ def _fill_directory(organisation: Organisation) -> None:
                 notes=notes,
             )
         )
-    twin_towns = {"DK", "NO", "FI", "LV"}
-    for name, country, city, contact in PARTNER_SCHOOLS.values():
-        db.session.add(
-            DirectoryEntry(
-                organisation=organisation,
-                name=name,
-                country=country,
-                city=city,
-                contact_name=contact,
-                contact_email=_contact_email(contact, country),
-                source="twin_town" if country in twin_towns else "earlier_project",
-                languages="English",
-            )
+    twin_towns = {"DK", "NO", "FI", "LV", "GR", "PL"}
+    entries = {
+        key: DirectoryEntry(
+            organisation=organisation,
+            name=name,
+            country=country,
+            city=city,
+            contact_name=contact,
+            contact_email=_contact_email(contact, country),
+            source="twin_town" if country in twin_towns else "earlier_project",
+            languages="English",
+            topics=topics,
+            levels=levels,
         )
+        for key, (name, country, city, contact, topics, levels) in PARTNER_SCHOOLS.items()
+    }
+    db.session.add_all(entries.values())
+    db.session.flush()
+    return entries
 
 
-def _start(demo: DemoApplication, school: School, users: dict) -> Application:
+def _start(demo: DemoApplication, school: School, users: dict, entries: dict) -> Application:
     """The application as its team started and wrote it, before any step."""
     owner = users[demo.owner]
     with history.happened(history.moment(demo.started)):
         application = applications.create(owner, school, demo.action, demo.round, demo.title)
         application.team = [owner, *(users[e] for e in demo.team)]
         for key, status in demo.partners:
-            name, country, city, contact = PARTNER_SCHOOLS[key]
+            name, country, city, contact, _topics, _levels = PARTNER_SCHOOLS[key]
             application.partners.append(
                 Partner(
                     name=name,
                     country=country,
                     city=city,
                     status=status,
+                    status_since=history.moment(demo.started).date(),
                     contact_name=contact,
                     contact_email=_contact_email(contact, country),
+                    directory_entry_id=entries[key].id,  # the directory found or learned each one
                 )
             )
         db.session.flush()

@@ -56,16 +56,19 @@ PEOPLE = [
 ]
 
 # Partner schools in Solna's twin towns and the YEPSA project; their contact people are fictional.
-# key: (name, country, city, contact)
+# key: (name, country, city, contact, topics, school levels), topics and levels as the directory keeps them
 PARTNER_SCHOOLS = {
-    "gladsaxe": ("Gladsaxe Gymnasium", "DK", "Gladsaxe", "Mette Holm"),
-    "ski": ("Ski videregående skole", "NO", "Nordre Follo", "Ingrid Solberg"),
-    "pirkkala": ("Pirkkalan yhteiskoulu", "FI", "Pirkkala", "Aino Lehtinen"),
-    "valmiera": ("Valmieras Valsts ģimnāzija", "LV", "Valmiera", "Ilze Kalniņa"),
-    "praha": ("Gymnázium Praha", "CZ", "Praha", "Jana Dvořáková"),
-    "wolfsburg": ("Gymnasium Wolfsburg", "DE", "Wolfsburg", "Lukas Brandt"),
-    "poprad": ("Gymnázium Poprad", "SK", "Poprad", "Zuzana Horváthová"),
-    "bologna": ("Liceo Sportivo Bologna", "IT", "Bologna", "Giulia Ferri"),
+    "gladsaxe": ("Gladsaxe Gymnasium", "DK", "Gladsaxe", "Mette Holm", "entreprenörskap, hållbarhet", "gymnasiet"),
+    "ski": ("Ski videregående skole", "NO", "Ski", "Ingrid Solberg", "entreprenörskap, idrott", "gymnasiet"),
+    "pirkkala": ("Pirkkalan yhteiskoulu", "FI", "Pirkkala", "Aino Lehtinen", "läsning, hållbarhet", "årskurs 7–9"),
+    "valmiera": ("Valmieras Valsts ģimnāzija", "LV", "Valmiera", "Ilze Kalniņa", "språk, digitalisering", "gymnasiet"),
+    "praha": ("Gymnázium Praha", "CZ", "Praha", "Jana Dvořáková", "hållbarhet, demokrati", "gymnasiet"),
+    "wolfsburg": ("Gymnasium Wolfsburg", "DE", "Wolfsburg", "Lukas Brandt", "hållbarhet, teknik", "gymnasiet"),
+    "poprad": ("Gymnázium Poprad", "SK", "Poprad", "Zuzana Horváthová", "hållbarhet, friluftsliv", "gymnasiet"),
+    "bologna": ("Liceo Sportivo Bologna", "IT", "Bologna", "Giulia Ferri", "idrott, hälsa", "gymnasiet"),
+    # Not yet in any application: found by the suggestions.
+    "kalamaria": ("2nd Gymnasium of Kalamaria", "GR", "Kalamaria", "Eleni Papadaki", "läsning, språk", "årskurs 7–9"),
+    "bemowo": ("Szkoła Podstawowa Bemowo", "PL", "Warszawa", "Marta Nowak", "läsning, matematik", "årskurs 4–6"),
 }
 
 # Solna's directory: its twin and cooperation towns and networks (public facts from the city's own
@@ -77,6 +80,7 @@ DIRECTORY = [
     ("Pirkkala", "twin_town", "FI", "Pirkkala", "", "twin_town", "Vänort sedan 1980."),
     ("Valmiera", "twin_town", "LV", "Valmiera", "", "twin_town", "Vänort sedan 1991."),
     ("Kalamaria", "twin_town", "GR", "Kalamaria", "", "twin_town", "Samarbetsort sedan 1997."),
+    ("Warszawa-Bemowo", "twin_town", "PL", "Warszawa", "", "twin_town", "Samarbetsort sedan 2001."),
     (
         "Eurocities",
         "network",

@@ -1,13 +1,18 @@
 """The directory's entry form: a partner's fields (checked the same way: OID, email, country) and
-what the directory adds (what it is, languages, topics, levels, where the contact came from)."""
+what the directory adds (what it is, languages, topics, levels, where the contact came from); the
+upload of a CSV file to import (its rows are checked with the entry form: directory.transfer)."""
 
 from __future__ import annotations
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField, StringField
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import Length
 
-from ..core.forms import options
+from ..core.forms import BaseForm, options
+from ..core.i18n import format_number, format_size
+from ..documents.forms import CHOOSE_AGAIN
 from ..partners.forms import PartnerForm
 from .models import ContactSource, EntryKind
 
@@ -49,3 +54,34 @@ class EntryForm(PartnerForm):
 
 class EditEntryForm(EntryForm):
     organisation_id = None  # an entry stays in the directory it was added to
+
+
+#: An import's limits: a file of 5,000 rows is checked and added in a few seconds.
+MAX_IMPORT_BYTES = 2 * 1024 * 1024
+MAX_IMPORT_ROWS = 5000
+
+
+class ImportForm(BaseForm):
+    file = FileField(
+        _l("The CSV file"),
+        validators=[FileRequired(_l("Choose the CSV file."))],
+        render_kw={"accept": ".csv,text/csv"},
+        description=_l(
+            "One entry a line, the first line naming the columns (as in the exported file). Commas or "
+            "semicolons, saved as UTF-8."
+        ),
+    )
+    organisation_id = SelectField(_l("Whose directory"), coerce=int, validate_choice=True)
+    partial = BooleanField(_l("Import the valid rows even if some are refused"))
+
+    def __init__(self, *args, organisations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation_id.choices = options((o.id, o.name) for o in organisations)
+        limits = gettext(
+            "At most %(size)s and %(rows)s rows.",
+            size=format_size(MAX_IMPORT_BYTES),
+            rows=format_number(MAX_IMPORT_ROWS),
+        )
+        self.file.description = f"{self.file.description} {limits}"
+        if self.is_submitted():  # a page that comes back asks for the file again: browsers do not keep it
+            self.file.description = f"{self.file.description} {CHOOSE_AGAIN}"

@@ -1,4 +1,5 @@
-"""The directory: search it, add an entry, change one (over the version it was loaded at)."""
+"""The directory: search it, add an entry, change one (over the version it was loaded at), export
+what a search shows as CSV and import a CSV file (directory.transfer)."""
 
 from __future__ import annotations
 
@@ -8,14 +9,15 @@ from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..core import access
+from ..core.downloads import attachment
 from ..core.forms import counter, submitted_version
 from ..extensions import db
 from ..organisations.models import Organisation
 from ..partners.forms import all_countries
 from ..programmes import registry
 from ..programmes.rules import country_name
-from . import services
-from .forms import ENTRY_KIND_LABELS, SOURCE_LABELS, EditEntryForm, EntryForm
+from . import services, transfer
+from .forms import ENTRY_KIND_LABELS, SOURCE_LABELS, EditEntryForm, EntryForm, ImportForm
 from .models import DirectoryEntry
 
 bp = Blueprint("directory", __name__, url_prefix="/directory")
@@ -95,3 +97,37 @@ def edit(directoryentry: DirectoryEntry):
         form.loaded_version.data = entry.version
         return render_template("directory/form.html", form=form, entry=entry, conflict=True), 409
     return _form_page(form, entry, 422 if form.errors else 200)
+
+
+@bp.get("/export.csv")
+@access.signed_in
+def export_csv():
+    access.require("directory.use")
+    query = services.search(current_user, **_filters(request.args))
+    return attachment(transfer.to_csv(transfer.export_rows(query)), "partner-directory.csv", "text/csv")
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@access.signed_in
+def import_csv():
+    access.require("directory.use")
+    organisations = _organisations()
+    form = ImportForm(organisations=organisations)
+    report = None
+    if form.validate_on_submit():
+        try:
+            table = transfer.read_upload(form.file.data)
+        except transfer.Refused as refusal:
+            form.file.errors.append(refusal.message)
+        else:
+            report = transfer.check(table, services.known_entries(form.organisation_id.data))
+            if form.partial.data or not report.refused:
+                transfer.apply(current_user, form.organisation_id.data, report)
+    status = 422 if form.errors or (report and report.refused and not report.imported) else 200
+    return render_template(
+        "directory/import.html",
+        form=form,
+        report=report,
+        organisations=organisations,
+        columns=", ".join(transfer.COLUMNS),
+    ), status

@@ -1,4 +1,5 @@
-"""Downloading an application's uploaded PDFs: for whoever may see the application."""
+"""Downloading an application's uploaded files: for whoever may see the application, always as an
+attachment of the type its content was checked to be (a PDF, or an annex's JPEG or PNG)."""
 
 from __future__ import annotations
 
@@ -19,4 +20,4 @@ bp.add_app_template_global(presenters.links, "document_links")
 def download(application: Application, document_id: int):
     """A document of another application is not found, even with a valid application in the URL."""
     document = services.document_of(application, document_id) or abort(404)
-    return downloads.attachment(document.data, document.filename)
+    return downloads.attachment(document.data, document.filename, services.mimetype_of(document))

@@ -43,6 +43,7 @@ class State:
     writing_done: bool = True  # all four stages are behind it
     waits_for_principal: bool = False  # on the principal's "waiting for my decision" list
     waits_for_coordinator: bool = False  # on the coordinators' "waiting for my sign-off" list
+    funded: bool = False  # granted: the project runs or ran (the portfolio, earlier cooperation)
     next_step: str | None = None  # None: the stage's own next step (drafts) or nothing left to do
     next_step_actionable: bool = True  # False while someone else has to act
     locked_reason: str = ""  # why the content cannot change, shown where an edit is refused
@@ -109,6 +110,7 @@ STATES: dict[Status, State] = {
             _l("Granted"),
             "success",
             sent=True,
+            funded=True,
             next_step=_l("Start the project"),
             locked_reason=_SUBMITTED_LOCK,
         ),
@@ -127,6 +129,7 @@ STATES: dict[Status, State] = {
             _l("Project running"),
             "success",
             sent=True,
+            funded=True,
             next_step=_l("Write the final report"),
             locked_reason=_SUBMITTED_LOCK,
         ),
@@ -135,6 +138,7 @@ STATES: dict[Status, State] = {
             _l("Final report done"),
             "success",
             sent=True,
+            funded=True,
             in_play=False,
             locked_reason=_l("The project is closed."),
         ),

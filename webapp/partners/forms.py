@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from babel import Locale
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import DateField, EmailField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
-from ..core.forms import BaseForm, options
+from ..core.forms import LANGUAGE_CHOICES, BaseForm, options, within_years
 from ..core.i18n import current_language
 from ..organisations.models import SCHOOL_KIND_LABELS
 from ..programmes import registry
@@ -16,6 +16,7 @@ STATUS_LABELS = {
     PartnerStatus.CONTACTED: _l("Contacted"),
     PartnerStatus.INTERESTED: _l("Interested"),
     PartnerStatus.CONFIRMED: _l("Confirmed"),
+    PartnerStatus.DECLINED: _l("Declined"),
 }
 
 
@@ -63,9 +64,35 @@ class PartnerForm(BaseForm):
         validators=[Optional(), Email(_l("Enter an email address like name@school.se.")), Length(max=254)],
     )
     status = SelectField(_l("Where you stand"), choices=options((s.value, label) for s, label in STATUS_LABELS.items()))
+    next_step = StringField(
+        _l("Next step"),
+        validators=[Length(max=300)],
+        description=_l("For example: send the letter of intent for signing."),
+    )
+    next_step_due = DateField(
+        _l("Next step by"),
+        validators=[Optional(), within_years],
+        description=_l("A date, e.g. 2027-01-15."),
+    )
     notes = TextAreaField(_l("Notes"), validators=[Length(max=5000)])
     loaded_version = HiddenField()  # not "version": it must never be filled from the partner itself
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.country.choices = options([("", _l("— choose —"))]) + all_countries()
+
+
+class LetterMailForm(BaseForm):
+    """Mailing the pre-filled letter to the partner's contact person."""
+
+    language = SelectField(
+        _l("Language of the letter and the mail"),
+        choices=options(LANGUAGE_CHOICES),
+        validate_choice=True,
+        default="en",
+    )
+    message = TextAreaField(
+        _l("Your message (optional)"),
+        validators=[Length(max=2000)],
+        description=_l("A few words of your own, added to the mail above the request to sign."),
+    )

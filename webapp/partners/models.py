@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 import enum
+from datetime import date
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.models import TimestampMixin
@@ -11,12 +12,14 @@ from ..organisations.models import SchoolKind
 
 
 class PartnerStatus(enum.StrEnum):
-    """The partner pipeline, in order; only confirmed partners count towards the programme's rules."""
+    """The partner pipeline, in order, and its way out; only confirmed partners count towards the
+    programme's rules."""
 
     IDENTIFIED = "identified"
     CONTACTED = "contacted"
     INTERESTED = "interested"
     CONFIRMED = "confirmed"
+    DECLINED = "declined"
 
 
 class Partner(TimestampMixin, db.Model):
@@ -33,9 +36,17 @@ class Partner(TimestampMixin, db.Model):
     contact_email: Mapped[str] = mapped_column(String(254), default="")
     status: Mapped[str] = mapped_column(String(20), default=PartnerStatus.IDENTIFIED)
     notes: Mapped[str] = mapped_column(Text, default="")
+    status_since: Mapped[date | None] = mapped_column(Date)  # the day it reached its status
+    next_step: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    next_step_due: Mapped[date | None] = mapped_column(Date)
+    # The directory entry it was found in or taught (webapp/directory); kept when the entry goes.
+    directory_entry_id: Mapped[int | None] = mapped_column(
+        ForeignKey("directory_entry.id", ondelete="SET NULL"), index=True
+    )
     version: Mapped[int] = mapped_column(default=1)
 
     application = relationship("Application", back_populates="partners")
+    directory_entry = relationship("DirectoryEntry")
 
     __mapper_args__ = {"version_id_col": version}
 

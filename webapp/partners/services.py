@@ -3,16 +3,35 @@ and never commit; the request boundary does."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from ..applications.models import Application
 from ..auth.models import User
 from ..core import audit
 from ..core.errors import Conflict
+from ..core.i18n import STOCKHOLM
 from ..core.models import versioned_write
+from ..directory import learning as directory
 from ..extensions import db
 from ..programmes import registry
 from .models import Partner, PartnerStatus
 
-FIELDS = ("name", "kind", "country", "city", "oid", "contact_name", "contact_email", "status", "notes")
+FIELDS = (
+    "name",
+    "kind",
+    "country",
+    "city",
+    "oid",
+    "contact_name",
+    "contact_email",
+    "status",
+    "next_step",
+    "next_step_due",
+    "notes",
+    "directory_entry_id",
+)
+#: What a partner's form sets; the directory link is set by adding from the directory or by learning.
+FORM_FIELDS = FIELDS[:-1]
 
 
 def partner_of(application: Application, partner_id: int) -> Partner | None:
@@ -35,6 +54,7 @@ def save(
     if not creating and expected_version != partner.version:  # None (not posted) is a conflict too
         raise Conflict(partner)
     before = None if creating else audit.snapshot(partner, FIELDS)
+    data = {field: data.get(field) for field in FORM_FIELDS}
     if creating:
         partner = Partner(application_id=application.id)
         db.session.add(partner)
@@ -47,6 +67,8 @@ def save(
                 _assign(partner, data)
         except Conflict:
             raise Conflict(partner_of(application, partner_id)) from None  # None: removed meanwhile
+    if partner.status == PartnerStatus.CONFIRMED:
+        directory.learn_from(user, partner, application.organisation_id)
     db.session.expire(application, ["partners"])
     audit.record(
         user,
@@ -59,12 +81,30 @@ def save(
     return partner
 
 
+_NULLABLE = {"oid", "next_step_due", "directory_entry_id"}
+
+
 def _assign(partner: Partner, data: dict) -> None:
-    for field in FIELDS:
-        value = data.get(field)
+    """Sets the fields given; the day of the status is today's when the status changes."""
+    if "status" in data and data["status"] != partner.status:
+        partner.status_since = datetime.now(STOCKHOLM).date()
+    for field, value in data.items():
         if field == "country":
             value = registry.countries().normalise(value)  # EL (Erasmus+ codes) is stored as GR
-        setattr(partner, field, (value or None) if field == "oid" else (value or ""))
+        setattr(partner, field, (value or None) if field in _NULLABLE else (value or ""))
+
+
+def add_from_directory(user: User, application: Application, entry) -> Partner:
+    """The entry as a new partner of the application, identified and linked to its entry."""
+    data = {field: getattr(entry, field) for field in FORM_FIELDS if hasattr(entry, field)}
+    partner = Partner(application_id=application.id, directory_entry_id=entry.id)
+    db.session.add(partner)
+    _assign(partner, {**data, "status": PartnerStatus.IDENTIFIED, "next_step": "", "next_step_due": None})
+    db.session.flush()
+    db.session.expire(application, ["partners"])
+    after = {**audit.snapshot(partner, FIELDS), "from_directory": entry.id}
+    audit.record(user, "partner.created", application, application.organisation_id, None, after)
+    return partner
 
 
 def remove(user: User, application: Application, partner: Partner) -> audit.AuditEvent:
@@ -99,6 +139,13 @@ def undoable_removal(application: Application, event_id: int | None) -> audit.Au
 def restore(user: User, application: Application, removal: audit.AuditEvent) -> Partner:
     """Puts a removed partner back as it was (a new row: its letters and links name the new id)."""
     data = {field: (removal.changes.get(field) or [None])[0] for field in FIELDS}
+    if data["next_step_due"]:
+        data["next_step_due"] = date.fromisoformat(data["next_step_due"])
+    if (
+        data["directory_entry_id"]
+        and directory.entry_in(data["directory_entry_id"], application.organisation_id) is None
+    ):
+        data["directory_entry_id"] = None  # the entry was removed meanwhile
     partner = Partner(application_id=application.id)
     db.session.add(partner)
     _assign(partner, {**data, "status": data["status"] or PartnerStatus.IDENTIFIED})

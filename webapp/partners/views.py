@@ -8,11 +8,12 @@ from ..applications.models import Application
 from ..core import access
 from ..core.errors import Conflict
 from ..core.forms import ActionForm, submitted_version
+from ..directory import learning, suggestions
 from ..lifecycle import STAGES, Stage
 from ..programmes import checks, registry
 from ..sections import services as sections
-from . import services
-from .forms import STATUS_LABELS, PartnerForm
+from . import letters, services
+from .forms import STATUS_LABELS, LetterMailForm, PartnerForm
 from .models import PartnerStatus
 
 bp = Blueprint("partners", __name__, url_prefix="/applications/<int:application_id>/partners")
@@ -117,3 +118,51 @@ def restore(application: Application, event_id: int):
         partner = services.restore(current_user, application, removal)
         flash(_("%(name)s is back on the application.", name=partner.name), "success")
     return redirect(url_for("partners.index", application_id=application.id))
+
+
+@bp.get("/suggestions")
+@access.guard("application.view", Application, "application_id")
+def suggested(application: Application):
+    wanted = (request.args.get("q") or "")[:200]
+    return render_template(
+        "partners/suggestions.html",
+        application=application,
+        wanted=wanted,
+        suggestions=suggestions.suggest(application, wanted),
+        editing=access.can("application.edit_content", application),
+        action_form=ActionForm(),
+    )
+
+
+@bp.post("/from-directory/<int:entry_id>")
+@access.guard("application.edit_content", Application, "application_id", lock="share")
+def add_from_directory(application: Application, entry_id: int):
+    entry = learning.entry_in(entry_id, application.organisation_id) or abort(404)
+    if ActionForm().validate_on_submit():
+        partner = services.add_from_directory(current_user, application, entry)
+        flash(
+            _("%(name)s is added as identified. Contact them, and move them on as you hear back.", name=partner.name),
+            "success",
+        )
+    return redirect(url_for("partners.index", application_id=application.id))
+
+
+@bp.route("/<int:partner_id>/letter-mail", methods=["GET", "POST"])
+@access.guard("application.edit_content", Application, "application_id", lock="share")
+def mail_letter(application: Application, partner_id: int):
+    partner = _partner(application, partner_id)
+    if letters.document_kind(application) is None:
+        abort(404)
+    form = LetterMailForm()
+    if partner.contact_email and form.validate_on_submit():
+        letters.mail_letter(current_user, application, partner, form.language.data, form.message.data or "")
+        flash(_("The letter is mailed to %(email)s.", email=partner.contact_email), "success")
+        return redirect(url_for("partners.index", application_id=application.id))
+    page = render_template(
+        "partners/letter_mail.html",
+        form=form,
+        application=application,
+        partner=partner,
+        document=letters.DOCUMENT_NAMES[letters.document_kind(application)],
+    )
+    return page, 422 if request.method == "POST" else 200  # without an address nothing can be sent

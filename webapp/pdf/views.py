@@ -7,6 +7,7 @@ from ..applications.models import Application
 from ..core import access, downloads, web
 from ..core.i18n import current_language
 from ..core.models import utcnow
+from ..partners import letters
 from ..partners import services as partner_services
 from ..sections import services as sections
 from . import context, render
@@ -58,8 +59,4 @@ def dossier(application: Application):
 def partner_letter(application: Application, partner_id: int):
     _known_programme(application)
     partner = partner_services.partner_of(application, partner_id) or abort(404)
-    language = _language()
-    data = render.pdf(
-        "pdf/letter.html", context.letter(application, partner, language), language, stamp={"generated": utcnow()}
-    )
-    return _download(data, application.title, f"-{partner.name}")
+    return _download(letters.letter_pdf(application, partner, _language()), application.title, f"-{partner.name}")

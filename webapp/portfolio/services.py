@@ -11,13 +11,13 @@ from sqlalchemy.orm import joinedload, selectinload
 from ..applications.models import Application, Outcome
 from ..documents.models import Document, DocumentKind
 from ..extensions import db
-from ..lifecycle import STATES, Status
+from ..lifecycle import STATES, Status, statuses
 from ..organisations.models import Organisation, School
 from ..partners.models import PartnerStatus
 from ..programmes import registry
 from ..programmes.rules import country_name
 
-SHOWN = (Status.GRANTED, Status.REPORTING, Status.CLOSED)
+SHOWN = statuses("funded")
 
 
 @dataclass(frozen=True)

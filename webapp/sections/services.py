@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -20,7 +21,9 @@ from ..core import audit
 from ..core.access import Decision
 from ..core.errors import Conflict
 from ..core.forms import counter
+from ..core.i18n import STOCKHOLM
 from ..core.models import versioned_write
+from ..directory.learning import matching_entry
 from ..extensions import db
 from ..lifecycle import Stage, requirement
 from ..partners.models import Partner, PartnerStatus
@@ -315,18 +318,26 @@ def start_history(rows: list[SectionAnswer]) -> None:
 
 
 def _copy_partners(source: Application, target: Application, copies: list[SectionAnswer]) -> None:
+    """The earlier application's partners, linked to their directory entries (or the entry of the
+    same name and country; a partner that declined stays behind); a confirmation was for the earlier application, so it is asked again."""
     mapping = {}
+    today = datetime.now(STOCKHOLM).date()
     for partner in source.partners:
+        if partner.status == PartnerStatus.DECLINED:
+            continue
         twin = Partner(
             name=partner.name,
+            kind=partner.kind,
             country=partner.country,
             city=partner.city,
             oid=partner.oid,
             contact_name=partner.contact_name,
             contact_email=partner.contact_email,
             notes=partner.notes,
-            # A confirmation was for the earlier application: ask again.
+            directory_entry_id=partner.directory_entry_id
+            or getattr(matching_entry(target.organisation_id, partner.name, partner.country), "id", None),
             status=PartnerStatus.INTERESTED if partner.status == PartnerStatus.CONFIRMED else partner.status,
+            status_since=today,
         )
         target.partners.append(twin)
         mapping[partner.org_key] = twin
