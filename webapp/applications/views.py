@@ -64,7 +64,9 @@ def create():
     access.require("application.create")
     schools = queries.rows(queries.schools_for_new_application(current_user))
     form = ApplicationForm(
-        action_rounds=registry.open_rounds_now(), schools=schools, earlier=queries.rows(queries.reusable(current_user).limit(REUSE_CHOICES))
+        action_rounds=registry.open_rounds_now(),
+        schools=schools,
+        earlier=queries.rows(queries.reusable(current_user).limit(REUSE_CHOICES)),
     )
     preset = request.args.get("action", "")
     if request.method == "GET" and registry.get(preset):

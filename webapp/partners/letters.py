@@ -21,7 +21,7 @@ DOCUMENT_NAMES = {"letter_of_intent": _l("Letter of intent"), "mandate": _l("Man
 
 
 def document_kind(application: Application) -> str | None:
-    """"letter_of_intent" or "mandate", as the programme names the partner's signed document."""
+    """ "letter_of_intent" or "mandate", as the programme names the partner's signed document."""
     definition = sections.definition_of(application)
     return registry.programme(definition.programme).partner_document if definition else None
 
