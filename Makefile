@@ -92,7 +92,8 @@ check-workflows: $(VENV)/.installed
 	$(BIN)/python -m webapp.programmes.check $(if $(WORKFLOWS),--workflows $(WORKFLOWS))
 
 bench: install-test
-	@for b in bench/*.py; do [ -e "$$b" ] || continue; echo "== $$b"; $(BIN)/python $$b || exit 1; done
+	@missed=""; for b in bench/*.py; do [ -e "$$b" ] || continue; echo "== $$b"; $(BIN)/python $$b || missed="$$missed $$b"; done; \
+	if [ -n "$$missed" ]; then echo "goals missed in:$$missed"; exit 1; fi
 
 extract-messages: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot --no-location --sort-output --omit-header .

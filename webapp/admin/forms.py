@@ -1,13 +1,12 @@
 from __future__ import annotations
 
-from babel import Locale
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, SelectField, StringField, ValidationError
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 from ..auth.models import Role
 from ..core.forms import LANGUAGE_CHOICES, BaseForm, options
-from ..core.i18n import current_language
+from ..core.i18n import current_language, territory_names
 from ..organisations.models import SCHOOL_KIND_LABELS, OrganisationKind
 from ..programmes import registry
 
@@ -26,7 +25,7 @@ KIND_LABELS = {
 
 
 def country_choices():
-    territories = Locale.parse(current_language()).territories
+    territories = territory_names(current_language())
     return options(
         sorted(((c, territories.get(c, c)) for c in registry.countries().all_codes()), key=lambda pair: pair[1])
     )

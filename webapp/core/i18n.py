@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from babel import Locale
@@ -33,6 +34,12 @@ def select_locale() -> str:
 
 def current_language() -> str:
     return str(get_locale() or "sv")
+
+
+@cache
+def territory_names(language: str) -> dict[str, str]:
+    """Babel's names of countries and regions in `language`, read once per language."""
+    return dict(Locale.parse(language).territories)
 
 
 def format_moment(moment: datetime | None, zone: ZoneInfo = STOCKHOLM) -> str:

@@ -5,8 +5,9 @@ looking for a partner starts from what the organisation already knows."""
 from __future__ import annotations
 
 import enum
+import unicodedata
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.models import TimestampMixin
@@ -31,6 +32,25 @@ class ContactSource(enum.StrEnum):
     OWN_CONTACT = "own_contact"
 
 
+#: The fields the directory's words search: kept together, case-folded, in `search_text`.
+SEARCHED = ("name", "city", "topics", "languages", "levels", "notes")
+
+
+def folded(text: str | None) -> str:
+    """How the search compares text: Unicode-normalised and case-folded ("Ä" as "ä", "ß" as "ss")."""
+    return unicodedata.normalize("NFC", text or "").casefold()
+
+
+def searchable(values) -> str:
+    """The searched fields of `values` (a mapping) in one text, a line each: a word never spans two."""
+    return "\n".join(folded(values.get(field)) for field in SEARCHED)
+
+
+def _search_text_default(context) -> str:
+    """For rows inserted without an object (a bulk insert of dicts)."""
+    return searchable(context.get_current_parameters())
+
+
 class DirectoryEntry(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
@@ -48,10 +68,16 @@ class DirectoryEntry(TimestampMixin, db.Model):
     source: Mapped[str] = mapped_column(String(30), default=ContactSource.OWN_CONTACT)
     notes: Mapped[str] = mapped_column(Text, default="")
     version: Mapped[int] = mapped_column(default=1)
+    # One column for the words to match rather than six, each lowered on every search.
+    search_text: Mapped[str] = mapped_column(Text, default=_search_text_default, server_default="")
 
     organisation = relationship("Organisation")
 
     __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        Index("ix_directory_entry_organisation_id_name", "organisation_id", "name"),
+        Index("ix_directory_entry_organisation_id_country", "organisation_id", "country"),
+    )
 
     @property
     def is_organisation(self) -> bool:
@@ -64,3 +90,9 @@ class DirectoryEntry(TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<DirectoryEntry {self.id} {self.name!r}>"
+
+
+@event.listens_for(DirectoryEntry, "before_insert")
+@event.listens_for(DirectoryEntry, "before_update")
+def _index_words(mapper, connection, entry: DirectoryEntry) -> None:
+    entry.search_text = searchable({field: getattr(entry, field) for field in SEARCHED})

@@ -1,14 +1,12 @@
-"""Finding and keeping directory entries: the search (filters and words, a page at a time, one
-query for the page and one for the count) and saving an entry with its audit trail."""
+"""Finding and keeping directory entries: the search (filters and words over the entry's
+case-folded `search_text`, a page at a time: one query for the page, one for the count) and saving an entry with its audit trail."""
 
 from __future__ import annotations
-
-from sqlalchemy import or_
 
 from ..core import audit
 from ..extensions import db
 from ..programmes import registry
-from .models import DirectoryEntry
+from .models import DirectoryEntry, folded
 
 PER_PAGE = 25
 FIELDS = (
@@ -28,16 +26,19 @@ FIELDS = (
 )
 
 
-def eligible_for(action_key: str | None) -> set[str] | None:
+def countries_that_count(definition) -> set[str]:
     """The countries of the action's eligible groups and its listed partner-only regions (Southern
-    Schleswig for Nordplus); None when no action is asked for. Partner-only groups without a list
-    (KA220's non-associated third countries) are left out: the search offers partners that count."""
-    definition = registry.get(action_key) if action_key else None
-    if definition is None:
-        return None
+    Schleswig for Nordplus). Partner-only groups without a list (KA220's non-associated third
+    countries) are left out: the directory offers partners that count."""
     partnership, countries = definition.eligibility.partnership, registry.countries()
     listed = {code for code in partnership.partner_only_countries if code not in countries.groups}
     return countries.codes(partnership.eligible_country_groups) | listed
+
+
+def eligible_for(action_key: str | None) -> set[str] | None:
+    """The countries that count for the action's newest definition; None when none is asked for."""
+    definition = registry.get(action_key) if action_key else None
+    return None if definition is None else countries_that_count(definition)
 
 
 def _like(words: str) -> str:
@@ -48,23 +49,8 @@ def _like(words: str) -> str:
 def search(user, *, words: str = "", country: str = "", entry_kind: str = "", source: str = "", action: str = ""):
     """The entries of the user's organisations that match every filter given, by name."""
     query = db.select(DirectoryEntry).where(DirectoryEntry.organisation_id.in_(user.organisation_ids))
-    for word in words.split()[:10]:
-        pattern = _like(word)
-        query = query.where(
-            or_(
-                *(
-                    column.ilike(pattern, escape="\\")
-                    for column in (
-                        DirectoryEntry.name,
-                        DirectoryEntry.city,
-                        DirectoryEntry.topics,
-                        DirectoryEntry.languages,
-                        DirectoryEntry.levels,
-                        DirectoryEntry.notes,
-                    )
-                )
-            )
-        )
+    for word in folded(words).split()[:10]:
+        query = query.where(DirectoryEntry.search_text.like(_like(word), escape="\\"))
     if country:
         query = query.where(DirectoryEntry.country == country)
     if entry_kind:
@@ -75,6 +61,17 @@ def search(user, *, words: str = "", country: str = "", entry_kind: str = "", so
     if eligible is not None:
         query = query.where(DirectoryEntry.country.in_(sorted(eligible)))
     return query.order_by(DirectoryEntry.name, DirectoryEntry.id)
+
+
+def countries_in(user) -> list[str]:
+    """The country codes of the entries in the user's organisations' directories."""
+    return list(
+        db.session.scalars(
+            db.select(DirectoryEntry.country)
+            .where(DirectoryEntry.organisation_id.in_(user.organisation_ids))
+            .distinct()
+        )
+    )
 
 
 def page(query, number: int):

@@ -16,11 +16,10 @@ from ..core.i18n import format_number
 from ..extensions import db
 from ..lifecycle import STATES, Status
 from ..partners.models import Partner, PartnerStatus
-from ..programmes import registry
 from ..programmes.rules import country_name
-from ..programmes.schema import ActionDefinition
 from ..sections import services as sections
 from .models import ContactSource, DirectoryEntry, EntryKind
+from .services import countries_that_count
 
 LIMIT = 10
 NEAR_KM = 1500  # "near" for a school exchange: a day's travel or a short flight
@@ -46,14 +45,6 @@ class Suggestion:
     def add(self, weight_key: str, reason, times: int = 1) -> None:
         self.score += WEIGHTS[weight_key] * times
         self.reasons.append(reason)
-
-
-def countries_that_count(definition: ActionDefinition) -> set[str]:
-    """The action's eligible countries and its listed partner-only regions (Southern Schleswig for
-    Nordplus); groups without a list (KA220's non-associated third countries) are left out."""
-    partnership, countries = definition.eligibility.partnership, registry.countries()
-    listed = {code for code in partnership.partner_only_countries if code not in countries.groups}
-    return countries.codes(partnership.eligible_country_groups) | listed
 
 
 def _terms(text: str) -> list[str]:

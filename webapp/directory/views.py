@@ -13,7 +13,6 @@ from ..core.downloads import attachment
 from ..core.forms import counter, submitted_version
 from ..extensions import db
 from ..organisations.models import Organisation
-from ..partners.forms import all_countries
 from ..programmes import registry
 from ..programmes.rules import country_name
 from . import services, transfer
@@ -29,9 +28,8 @@ def _organisations() -> list[Organisation]:
     return list(db.session.scalars(db.select(Organisation).where(Organisation.id.in_(ids)).order_by(Organisation.name)))
 
 
-def _filters(args) -> dict:
+def _filters(args, countries) -> dict:
     """The search's filters as asked; a value that is not one of the options is ignored."""
-    countries = {c.value for c in all_countries()}
     actions = {d.key for d in registry.all_actions()}
     return {
         "words": (args.get("q") or "")[:200],
@@ -46,17 +44,25 @@ def _filters(args) -> dict:
 @access.signed_in
 def index():
     access.require("directory.use")
-    filters = _filters(request.args)
+    countries = _countries()
+    filters = _filters(request.args, countries)
     results = services.page(services.search(current_user, **filters), counter(request.args.get("page")) or 1)
     return render_template(
         "directory/index.html",
         results=results,
         filters=filters,
-        countries=all_countries(),
+        countries=countries,
         actions=registry.all_actions(),
-        entry_kinds=ENTRY_KIND_LABELS,
-        sources=SOURCE_LABELS,
+        entry_kinds={key: str(label) for key, label in ENTRY_KIND_LABELS.items()},  # translated once, not per row
+        sources={key: str(label) for key, label in SOURCE_LABELS.items()},
     )
+
+
+def _countries() -> dict[str, str]:
+    """The countries the user's directories have entries in, code → name, by name: the filter
+    offers no country that finds nothing."""
+    names = {code: country_name(code) for code in services.countries_in(current_user)}
+    return dict(sorted(names.items(), key=lambda item: item[1]))
 
 
 def _form_page(form, entry, status=200):
@@ -103,7 +109,7 @@ def edit(directoryentry: DirectoryEntry):
 @access.signed_in
 def export_csv():
     access.require("directory.use")
-    query = services.search(current_user, **_filters(request.args))
+    query = services.search(current_user, **_filters(request.args, _countries()))
     return attachment(transfer.to_csv(transfer.export_rows(query)), "partner-directory.csv", "text/csv")
 
 

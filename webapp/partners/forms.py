@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-from babel import Locale
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, EmailField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 from ..core.forms import LANGUAGE_CHOICES, BaseForm, options, within_years
-from ..core.i18n import current_language
+from ..core.i18n import current_language, territory_names
 from ..organisations.models import SCHOOL_KIND_LABELS
 from ..programmes import registry
 from .models import PartnerStatus
@@ -24,7 +23,7 @@ def all_countries():
     """Every country: a partner outside the programme's countries may be noted, and the rules say so.
     The regions of workflows/countries.yaml (Southern Schleswig) are offered beside them."""
     language = current_language()
-    territories = Locale.parse(language).territories
+    territories = territory_names(language)
     codes = [c for c in territories if len(c) == 2 and c.isalpha() and c.isupper()]
     pairs = [(c, f"{territories[c]} ({c})") for c in codes]
     pairs += [(code, region.name.get(language)) for code, region in registry.countries().regions.items()]

@@ -6,14 +6,13 @@ from __future__ import annotations
 import contextlib
 from datetime import date
 
-from babel import Locale
 from dateutil.relativedelta import relativedelta
 from flask_babel import force_locale, gettext
 
 from ..applications.models import Application
 from ..applications.presenters import state_of
 from ..budgets import presenters as budget_presenters
-from ..core.i18n import current_language, format_day, format_moment
+from ..core.i18n import current_language, format_day, format_moment, territory_names
 from ..partners.forms import STATUS_LABELS
 from ..partners.models import Partner
 from ..programmes import registry, rules, scoring
@@ -23,7 +22,7 @@ from ..sections.presenters import display_value
 
 def _country(code: str, language: str) -> str:
     """A country's name; a region without an ISO code (Southern Schleswig, XS) by its name in countries.yaml."""
-    return registry.countries().name(code, language) or Locale.parse(language).territories.get(code, code)
+    return registry.countries().name(code, language) or territory_names(language).get(code, code)
 
 
 def _date(value) -> date | None:

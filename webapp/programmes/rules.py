@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from babel import Locale
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from ..core.i18n import current_language, format_number
+from ..core.i18n import current_language, format_number, territory_names
 from .schema import FieldDef, SectionDef
 
 NOT_STARTED, IN_PROGRESS, COMPLETE = "not_started", "in_progress", "complete"
@@ -76,7 +75,7 @@ def country_name(code: str) -> str:
     """The country's name in the reader's language; a region without an ISO code (Southern
     Schleswig) by its name in workflows/countries.yaml."""
     language = current_language()
-    return country_list().name(code, language) or Locale.parse(language).territories.get(code, code)
+    return country_list().name(code, language) or territory_names(language).get(code, code)
 
 
 def is_visible(fdef: FieldDef, values: dict) -> bool:
