@@ -177,7 +177,7 @@ class Report:
     imported: int = 0
 
 
-def _formula_reason(cell: str):
+def formula_reason(cell: str):
     """A cell that starts like a formula; the apostrophe this export puts before one is dropped."""
     text = cell.strip()
     if text.startswith("'") and text[1:].startswith(NEUTRALISED_STARTS):
@@ -202,7 +202,7 @@ def check(table: Table, known: set[tuple[str, str, str]]) -> Report:
         if extra and any(cell.strip() for cell in extra):
             reasons.append(("", str(_l("More cells than the file has columns."))))
         for column, cell in row.items():
-            message, cells[column] = _formula_reason(cell or "")
+            message, cells[column] = formula_reason(cell or "")
             if message:
                 reasons.append((column, str(message)))
         for column, default in DEFAULTS.items():
