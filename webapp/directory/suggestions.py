@@ -100,7 +100,15 @@ def _earlier(organisation_id: int, application: Application) -> dict[int, list]:
 
 
 def _cooperation(suggestion: Suggestion, partnerships: list) -> None:
-    for partner_status, title, status, action_key, call_round in partnerships[:2]:
+    """The two most telling earlier partnerships: a granted one first, then a refusal, then the newest."""
+
+    def telling(partnership) -> int:
+        partner_status, status = partnership[0], partnership[2]
+        if partner_status == PartnerStatus.CONFIRMED and STATES[Status(status)].funded:
+            return 0
+        return 1 if partner_status == PartnerStatus.DECLINED else 2
+
+    for partner_status, title, status, action_key, call_round in sorted(partnerships, key=telling)[:2]:
         state = STATES[Status(status)]
         context = {"title": title, "action": action_key, "round": call_round, "state": state.label}
         if partner_status == PartnerStatus.DECLINED:

@@ -15,7 +15,7 @@ STATUS_LABELS = {
     PartnerStatus.CONTACTED: _l("Contacted"),
     PartnerStatus.INTERESTED: _l("Interested"),
     PartnerStatus.CONFIRMED: _l("Confirmed"),
-    PartnerStatus.DECLINED: _l("Declined"),
+    PartnerStatus.DECLINED: _l("Said no"),
 }
 
 
