@@ -49,8 +49,7 @@ def test_a_twin_town_partner_from_the_suggestions_confirmed_with_its_letter(
     page.goto(f"{live_server}/applications/{application.id}/partners/")
     page.get_by_role("link", name=_said("Suggested partners", "sv")).first.click()
     page.wait_for_load_state()
-    first = page.locator("ol.suggestions > li").first
-    expect(first.locator("h2")).to_have_text(TWIN_SCHOOL)
+    first = page.locator("ol.suggestions > li", has=page.get_by_role("heading", name=TWIN_SCHOOL))
     reasons = first.locator("ul.reasons")
     expect(reasons).to_contain_text(
         _said("In %(city)s, a twin town: %(town)s.", "sv", city="Pirkkala", town="Pirkkala")
