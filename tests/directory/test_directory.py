@@ -44,6 +44,8 @@ def teacher(make, db):
     ]
     for name, country, topics, source in rows:
         db.session.add(DirectoryEntry(organisation_id=org.id, name=name, country=country, topics=topics, source=source))
+    db.session.add(DirectoryEntry(organisation_id=org.id, name="Tårnby", country="DK", kind="school_authority"))
+    db.session.add(DirectoryEntry(organisation_id=org.id, name="Ängby förskola", country="FI", kind="preschool"))
     db.session.add(
         DirectoryEntry(organisation_id=make.organisation("Elsewhere").id, name="Other Gymnasium", country="FI")
     )
@@ -58,14 +60,18 @@ def _names(user, **filters) -> list[str]:
 # (filters, the entries found): words search names, cities and topics; an action keeps the countries
 # that count for it (Nordplus: Nordic and Baltic, Southern Schleswig; KA220: EU/associated).
 SEARCH_ROWS = [
-    ({}, ["Gladsaxe Gymnasium", "Gymnázium Praha", "Lycée Victor Hugo", "Pirkkalan yhteiskoulu", "Ski videregående skole", "Sydslesvigs Gymnasium"]),
+    ({}, ["Gladsaxe Gymnasium", "Gymnázium Praha", "Lycée Victor Hugo", "Pirkkalan yhteiskoulu", "Ski videregående skole", "Sydslesvigs Gymnasium", "Tårnby", "Ängby förskola"]),
+    ({"words": "ÄNGBY"}, ["Ängby förskola"]),  # any case, beyond ASCII too
+    ({"words": "tårn"}, ["Tårnby"]),
+    ({"kind": "preschool"}, ["Ängby förskola"]),
+    ({"kind": "school_authority", "country": "DK"}, ["Tårnby"]),
     ({"words": "climate"}, ["Gladsaxe Gymnasium", "Pirkkalan yhteiskoulu"]),
     ({"words": "CLIMATE pirkkala"}, ["Pirkkalan yhteiskoulu"]),  # every word, any case
     ({"words": "100%"}, []),  # a wildcard typed is a character searched for
     ({"country": "CZ"}, ["Gymnázium Praha"]),
     ({"source": "twin_town"}, ["Gladsaxe Gymnasium", "Pirkkalan yhteiskoulu", "Ski videregående skole"]),
-    ({"action": "NPJ-MOBILITY"}, ["Gladsaxe Gymnasium", "Pirkkalan yhteiskoulu", "Ski videregående skole", "Sydslesvigs Gymnasium"]),
-    ({"action": "KA220-SCH"}, ["Gladsaxe Gymnasium", "Gymnázium Praha", "Lycée Victor Hugo", "Pirkkalan yhteiskoulu", "Ski videregående skole"]),
+    ({"action": "NPJ-MOBILITY"}, ["Gladsaxe Gymnasium", "Pirkkalan yhteiskoulu", "Ski videregående skole", "Sydslesvigs Gymnasium", "Tårnby", "Ängby förskola"]),
+    ({"action": "KA220-SCH"}, ["Gladsaxe Gymnasium", "Gymnázium Praha", "Lycée Victor Hugo", "Pirkkalan yhteiskoulu", "Ski videregående skole", "Tårnby", "Ängby förskola"]),
 ]  # fmt: skip
 
 

@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from flask_babel import force_locale
 
+from pages import parse
 from webapp.core.i18n import STOCKHOLM
 from webapp.directory.models import DirectoryEntry
 from webapp.partners.models import Partner, PartnerStatus
@@ -96,3 +97,19 @@ def test_an_undone_removal_brings_back_the_next_step_and_the_directory_link(logi
         date(2027, 2, 1),
         entry.id,
     )
+
+
+def test_the_partner_marked_coordinator_is_shown_so(login, make, db):
+    application = make.application(action_key="NPJ-MOBILITY")
+    partner = make.partner(application, "Tartu kool", "EE")
+    db.session.commit()
+    client = login(application.owner)
+    url = f"/applications/{application.id}/partners/"
+    before = client.get(url).get_data(as_text=True)
+    assert 'id="coordinator-role"' in before and 'class="badge' not in before  # nobody is marked yet
+    items = {"applicant": {"role": "partner"}, partner.org_key: {"role": "coordinator"}}
+    sections.save_section(application.owner, application, "organisations", {"items": items}, 0)
+    db.session.commit()
+    page = parse(client.get(url).get_data(as_text=True))
+    card = next(c for c in page.find_all("li", cls="partner-card") if "Tartu kool" in c.text())
+    assert card.find("span", cls="badge") is not None

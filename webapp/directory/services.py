@@ -6,7 +6,7 @@ from __future__ import annotations
 from ..core import audit
 from ..extensions import db
 from ..programmes import registry
-from .models import DirectoryEntry, folded
+from .models import DirectoryEntry, EntryKind, folded
 
 PER_PAGE = 25
 FIELDS = (
@@ -46,7 +46,16 @@ def _like(words: str) -> str:
     return f"%{escaped}%"
 
 
-def search(user, *, words: str = "", country: str = "", entry_kind: str = "", source: str = "", action: str = ""):
+def search(
+    user,
+    *,
+    words: str = "",
+    country: str = "",
+    entry_kind: str = "",
+    kind: str = "",
+    source: str = "",
+    action: str = "",
+):
     """The entries of the user's organisations that match every filter given, by name."""
     query = db.select(DirectoryEntry).where(DirectoryEntry.organisation_id.in_(user.organisation_ids))
     for word in folded(words).split()[:10]:
@@ -55,6 +64,8 @@ def search(user, *, words: str = "", country: str = "", entry_kind: str = "", so
         query = query.where(DirectoryEntry.country == country)
     if entry_kind:
         query = query.where(DirectoryEntry.entry_kind == entry_kind)
+    if kind:  # the kind of organisation: school, preschool ... (twin towns and networks have none)
+        query = query.where(DirectoryEntry.kind == kind, DirectoryEntry.entry_kind == EntryKind.ORGANISATION)
     if source:
         query = query.where(DirectoryEntry.source == source)
     eligible = eligible_for(action)

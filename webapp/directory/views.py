@@ -12,7 +12,7 @@ from ..core import access
 from ..core.downloads import attachment
 from ..core.forms import counter, submitted_version
 from ..extensions import db
-from ..organisations.models import Organisation
+from ..organisations.models import SCHOOL_KIND_LABELS, Organisation
 from ..programmes import registry
 from ..programmes.rules import country_name
 from . import services, transfer
@@ -35,6 +35,7 @@ def _filters(args, countries) -> dict:
         "words": (args.get("q") or "")[:200],
         "country": args.get("country") if args.get("country") in countries else "",
         "entry_kind": args.get("entry_kind") if args.get("entry_kind") in ENTRY_KIND_LABELS else "",
+        "kind": args.get("kind") if args.get("kind") in SCHOOL_KIND_LABELS else "",
         "source": args.get("source") if args.get("source") in SOURCE_LABELS else "",
         "action": args.get("action") if args.get("action") in actions else "",
     }
@@ -55,6 +56,7 @@ def index():
         actions=registry.all_actions(),
         entry_kinds={key: str(label) for key, label in ENTRY_KIND_LABELS.items()},  # translated once, not per row
         sources={key: str(label) for key, label in SOURCE_LABELS.items()},
+        kinds={key: str(label) for key, label in SCHOOL_KIND_LABELS.items()},
     )
 
 

@@ -32,11 +32,25 @@ def _may_be_partners(application: Application, definition) -> set[str]:
     return {p.country for p in application.partners if checks.may_be_partner(definition, p.country, eligible)}
 
 
+def _coordinator(application: Application, definition) -> tuple[str | None, str | None]:
+    """Where the action names one coordinator among the organisations (Nordplus): the organisation
+    marked as it (its key: "applicant" or a partner's), and the section where that is set."""
+    roles = definition.eligibility.organisation_roles if definition else None
+    if roles is None:
+        return None, None
+    items = (sections.answers(application).get(roles.section) or {}).get("items") or {}
+    marked = [
+        key for key, item in items.items() if isinstance(item, dict) and item.get(roles.role_field) == roles.coordinator
+    ]
+    return (marked[0] if len(marked) == 1 else None), roles.section
+
+
 @bp.get("/")
 @access.guard("application.view", Application, "application_id")
 def index(application: Application):
     report = sections.report(application)
     definition = report.definition if report else None
+    coordinator, roles_section = _coordinator(application, definition)
     return render_template(
         "partners/index.html",
         application=application,
@@ -50,6 +64,8 @@ def index(application: Application):
         editing=access.can("application.edit_content", application),
         removal=services.undoable_removal(application, request.args.get("removed", type=int)),
         partner_stage=STAGES[Stage.PARTNERS],
+        coordinator=coordinator,
+        roles_section=roles_section,
         action_form=ActionForm(),
     )
 
