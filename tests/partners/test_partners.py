@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from webapp.core.audit import AuditEvent
+from webapp.core.i18n import STOCKHOLM
 from webapp.partners.models import Partner, PartnerStatus
 
 FORM = {
@@ -85,6 +88,7 @@ def test_edit_changes_only_over_the_loaded_version(login, make, db):
             "oid": [None, "E10000001"],
             "contact_name": ["", "Mette Holm"],
             "contact_email": ["", "mette@example.org"],
+            "status_since": [None, datetime.now(STOCKHOLM).date().isoformat()],  # the status changed today
         },
     )
 

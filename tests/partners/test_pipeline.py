@@ -82,6 +82,7 @@ def test_an_undone_removal_brings_back_the_next_step_and_the_directory_link(logi
         status=PartnerStatus.INTERESTED,
         next_step="Ring rektorn",
         next_step_due=date(2027, 2, 1),
+        status_since=date(2026, 10, 5),
         directory_entry_id=entry.id,
     )
     db.session.commit()
@@ -91,8 +92,9 @@ def test_an_undone_removal_brings_back_the_next_step_and_the_directory_link(logi
     assert client.post(f"/applications/{application.id}/partners/restore/{event_id}").status_code == 302
     db.session.rollback()
     (back,) = db.session.scalars(db.select(Partner).where(Partner.application_id == application.id))
-    assert (back.status, back.next_step, back.next_step_due, back.directory_entry_id) == (
+    assert (back.status, back.status_since, back.next_step, back.next_step_due, back.directory_entry_id) == (
         "interested",
+        date(2026, 10, 5),  # back as it was, not "since today"
         "Ring rektorn",
         date(2027, 2, 1),
         entry.id,
@@ -113,3 +115,12 @@ def test_the_partner_marked_coordinator_is_shown_so(login, make, db):
     page = parse(client.get(url).get_data(as_text=True))
     card = next(c for c in page.find_all("li", cls="partner-card") if "Tartu kool" in c.text())
     assert card.find("span", cls="badge") is not None
+
+
+def test_a_one_line_field_keeps_no_line_break(login, make, db):
+    """A name ends up in a mail's attachment name and a title in its subject: one line each."""
+    application = make.application()
+    data = {**FORM, "name": "Tartu\r\nBcc: someone@example.org kool"}
+    assert login(application.owner).post(f"/applications/{application.id}/partners/new", data=data).status_code == 302
+    db.session.rollback()
+    assert db.session.scalar(db.select(Partner.name)) == "Tartu Bcc: someone@example.org kool"

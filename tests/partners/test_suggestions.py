@@ -38,7 +38,7 @@ def nordplus(make, db):
 
 
 def _ranked(application, wanted=""):
-    return [(s.entry.name, s.score) for s in suggestions.suggest(application, wanted)]
+    return [(s.entry.name, s.score) for s in suggestions.suggest(application, application.owner, wanted)]
 
 
 # (words looked for, the order expected): the twin-town school leads on its own; words in common
@@ -58,7 +58,10 @@ def test_suggestions_rank_the_countries_that_count(app, nordplus, wanted, expect
 
 def test_each_suggestion_says_why(app, nordplus):
     with app.test_request_context(), force_locale("en"):
-        found = {s.entry.name: [str(r) for r in s.reasons] for s in suggestions.suggest(nordplus, "klimat årskurs 7")}
+        found = {
+            s.entry.name: [str(r) for r in s.reasons]
+            for s in suggestions.suggest(nordplus, nordplus.owner, "klimat årskurs 7")
+        }
     assert found["Pirkkalan yhteiskoulu"][0].startswith("Finland counts for NPJ-MOBILITY")
     assert "In Pirkkala, a twin town: Pirkkala." in found["Pirkkalan yhteiskoulu"]
     assert "Topics in common: klimat." in found["Tartu kool"]
@@ -77,7 +80,7 @@ def test_earlier_cooperation_and_how_it_went_count(app, make, db, nordplus):
     db.session.commit()
     assert org.id == tartu.organisation_id
     with app.test_request_context(), force_locale("en"):
-        ranked = {s.entry.name: s for s in suggestions.suggest(nordplus)}
+        ranked = {s.entry.name: s for s in suggestions.suggest(nordplus, nordplus.owner)}
         reasons = {name: [str(r) for r in s.reasons] for name, s in ranked.items()}
     assert "Partner in “Vatten” (NPJ-MOBILITY 2027-R1): Granted." in reasons["Reykjavik skóli"]
     assert "Declined to join “Musik” (NPJ-MOBILITY 2027-R1)." in reasons["Tartu kool"]
@@ -159,3 +162,44 @@ def test_a_confirmed_partner_fills_in_only_what_its_entry_lacks(login, db, nordp
     assert (entry.oid, entry.contact_email) == ("E10000010", "known@example.org")
     assert db.session.scalar(db.select(Partner.directory_entry_id).where(Partner.name == "TARTU KOOL")) == tartu.id
     assert db.session.scalar(db.select(db.func.count(DirectoryEntry.id)).where(DirectoryEntry.country == "EE")) == 1
+
+
+def test_another_schools_applications_are_not_named_to_a_teacher(app, make, db, nordplus):
+    """A teacher sees only their own school's applications; the suggestions say no more."""
+    tartu = db.session.scalar(db.select(DirectoryEntry).where(DirectoryEntry.name == "Tartu kool"))
+    other_school = make.school(nordplus.school.organisation)
+    secret = make.application(school=other_school, action_key="NPJ-MOBILITY", title="Hemligt", status=Status.GRANTED)
+    make.partner(secret, "Tartu kool", "EE", directory_entry_id=tartu.id)
+    coordinator = make.user("coordinator", organisation=nordplus.school.organisation)
+    db.session.commit()
+    with app.test_request_context(), force_locale("en"):
+        for_teacher = {
+            s.entry.name: " ".join(map(str, s.reasons)) for s in suggestions.suggest(nordplus, nordplus.owner)
+        }
+        for_coordinator = {
+            s.entry.name: " ".join(map(str, s.reasons)) for s in suggestions.suggest(nordplus, coordinator)
+        }
+    assert "Hemligt" not in for_teacher["Tartu kool"]
+    assert "Hemligt" in for_coordinator["Tartu kool"]  # who sees every school sees it
+
+
+def test_a_twin_town_or_a_network_is_no_partner_to_add_and_none_is_added_twice(login, db, nordplus):
+    client = login(nordplus.owner)
+    town = db.session.scalar(db.select(DirectoryEntry).where(DirectoryEntry.entry_kind == "twin_town"))
+    assert client.post(f"/applications/{nordplus.id}/partners/from-directory/{town.id}").status_code == 404
+    school = db.session.scalar(db.select(DirectoryEntry).where(DirectoryEntry.name == "Tartu kool"))
+    for _ in range(2):
+        assert client.post(f"/applications/{nordplus.id}/partners/from-directory/{school.id}").status_code == 302
+    db.session.rollback()
+    assert db.session.scalar(db.select(db.func.count(Partner.id)).where(Partner.application_id == nordplus.id)) == 1
+
+
+def test_names_are_matched_case_folded_beyond_ascii(login, db, nordplus):
+    _entry(db, nordplus.school.organisation, "École Freinet", "FR", "Vence")
+    db.session.commit()
+    data = {"name": "ÉCOLE FREINET", "kind": "school", "country": "FR", "city": "Vence", "status": "confirmed"}
+    assert login(nordplus.owner).post(f"/applications/{nordplus.id}/partners/new", data=data).status_code == 302
+    db.session.rollback()
+    assert db.session.scalar(db.select(db.func.count(DirectoryEntry.id)).where(DirectoryEntry.country == "FR")) == 2
+    entry = db.session.scalar(db.select(DirectoryEntry).where(DirectoryEntry.name == "École Freinet"))
+    assert db.session.scalar(db.select(Partner.directory_entry_id).where(Partner.name == "ÉCOLE FREINET")) == entry.id

@@ -196,13 +196,17 @@ def test_accounts_without_a_role_at_the_school_get_one_answer_and_nobody_is_mail
     make.user(Role.TEACHER, school=other_school, email="sameorg@example.org", name="Sam Org")
     make.user(Role.COORDINATOR, organisation=school.organisation, email="coordinator@example.org")
     foreign = make.user(Role.TEACHER, email="foreign@example.org", name="Frida Främling")
+    orphan = make.user(Role.TEACHER, email="orphan@example.org", name="Utan Roll")
+    db.session.delete(orphan.memberships[0])  # an account whose roles were all removed
+    db.session.commit()
     answers = []
-    for email in ("sameorg@example.org", "coordinator@example.org", "foreign@example.org"):
+    emails = ("sameorg@example.org", "coordinator@example.org", "foreign@example.org", "orphan@example.org")
+    for email in emails:
         response = _invite(login(owner), application, email=email, name="Typed")
         assert response.status_code == 422, email
         answers.append(field_errors(response.get_data(as_text=True)))
     expected = say(lambda: services.NOT_AT_SCHOOL % {"school": "Skytteholmsskolan"}, "en")
-    assert answers == [{"email": expected}] * 3
+    assert answers == [{"email": expected}] * 4
     assert "Frida" not in expected and foreign.memberships[0].organisation.name not in expected
     assert outbox == [] and _team_ids(db, application) == [owner.id]
     db.session.expire_all()

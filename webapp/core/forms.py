@@ -18,12 +18,20 @@ def _strip(value):
     return value.replace("\x00", "").strip() if isinstance(value, str) else value
 
 
+def _one_line(value):
+    # A one-line field (a name, a title) may end up in a mail header or a file name: no line breaks.
+    return " ".join(value.splitlines()) if isinstance(value, str) else value
+
+
 class TrimmedMeta(DefaultMeta):
-    """Trims text input and gives WTForms' own messages in the reader's language."""
+    """Trims text input, keeps one-line fields on one line, and gives WTForms' own messages in the
+    reader's language."""
 
     def bind_field(self, form, unbound_field, options):
-        if issubclass(unbound_field.field_class, (StringField, TextAreaField)):
-            options["filters"] = (*unbound_field.kwargs.get("filters", ()), _strip)
+        field_class = unbound_field.field_class
+        if issubclass(field_class, (StringField, TextAreaField)):
+            one_line = () if issubclass(field_class, TextAreaField) else (_one_line,)
+            options["filters"] = (*unbound_field.kwargs.get("filters", ()), _strip, *one_line)
         return unbound_field.bind(form=form, **options)
 
     def get_translations(self, form):

@@ -20,7 +20,7 @@ def send(
     to: str, subject: str, body: str, *, reply_to: str | None = None, attachment: tuple[str, bytes] | None = None
 ) -> None:
     """Enqueues a plain-text mail; `attachment` is (filename, PDF bytes), kept in the outbox row."""
-    payload = {"to": to, "subject": subject, "body": body}
+    payload = {"to": to, "subject": " ".join(subject.split()), "body": body}  # a header is one line
     if reply_to:
         payload["reply_to"] = reply_to
     if attachment:

@@ -3,36 +3,40 @@ entry (or linked to the one it matches), so the next teacher finds it with its e
 
 from __future__ import annotations
 
-from sqlalchemy import func
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..core import audit
 from ..extensions import db
-from .models import ContactSource, DirectoryEntry, EntryKind
+from .models import ContactSource, DirectoryEntry, EntryKind, folded
 
 #: What a confirmed partner teaches an entry that lacks it; the rest stays as the directory keeps it.
 LEARNED = ("kind", "city", "oid", "contact_name", "contact_email")
 
 
-def entry_in(entry_id: int | None, organisation_id: int) -> DirectoryEntry | None:
-    """The entry if it is in the organisation's directory."""
+def entry_in(entry_id: int | None, organisation_id: int, *, organisation_only: bool = False) -> DirectoryEntry | None:
+    """The entry if it is in the organisation's directory (and, if asked, an organisation one may
+    apply with, not a twin town or a network)."""
     entry = db.session.get(DirectoryEntry, entry_id) if entry_id else None
-    return entry if entry is not None and entry.organisation_id == organisation_id else None
+    if entry is None or entry.organisation_id != organisation_id:
+        return None
+    return None if organisation_only and not entry.is_organisation else entry
 
 
 def matching_entry(organisation_id: int, name: str, country: str) -> DirectoryEntry | None:
-    """The organisation entry of the same name (any case) in the same country."""
-    return db.session.scalar(
-        db.select(DirectoryEntry)
+    """The organisation entry of the same name, compared case-folded in Python ("ÉCOLE" is "École":
+    SQLite's lower() folds ASCII only), in the same country."""
+    wanted = folded(name.strip())
+    candidates = db.session.execute(
+        db.select(DirectoryEntry.id, DirectoryEntry.name)
         .where(
             DirectoryEntry.organisation_id == organisation_id,
             DirectoryEntry.entry_kind == EntryKind.ORGANISATION,
             DirectoryEntry.country == country,
-            func.lower(DirectoryEntry.name) == name.strip().lower(),
         )
         .order_by(DirectoryEntry.id)
-        .limit(1)
     )
+    found = next((entry_id for entry_id, entry_name in candidates if folded(entry_name.strip()) == wanted), None)
+    return db.session.get(DirectoryEntry, found) if found else None
 
 
 def learn_from(user, partner, organisation_id: int) -> DirectoryEntry | None:

@@ -10,11 +10,13 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 
+from ..applications.access import visible_clause
 from ..applications.models import Application
 from ..budgets import distances
 from ..core.i18n import format_number
 from ..extensions import db
 from ..lifecycle import STATES, Status
+from ..organisations.models import School
 from ..partners.models import Partner, PartnerStatus
 from ..programmes.rules import country_name
 from ..sections import services as sections
@@ -77,8 +79,9 @@ def application_text(application: Application) -> str:
     return " ".join(parts).casefold()
 
 
-def _earlier(organisation_id: int, application: Application) -> dict[int, list]:
-    """Entry id → its partnerships in the organisation's other applications, newest first."""
+def _earlier(organisation_id: int, application: Application, user) -> dict[int, list]:
+    """Entry id → its partnerships in the organisation's other applications that `user` may see
+    (another school's titles are not a teacher's to read), newest first."""
     rows = db.session.execute(
         db.select(
             Partner.directory_entry_id,
@@ -90,7 +93,12 @@ def _earlier(organisation_id: int, application: Application) -> dict[int, list]:
         )
         .join(Application, Partner.application_id == Application.id)
         .join(DirectoryEntry, Partner.directory_entry_id == DirectoryEntry.id)
-        .where(DirectoryEntry.organisation_id == organisation_id, Application.id != application.id)
+        .join(School, Application.school_id == School.id)
+        .where(
+            DirectoryEntry.organisation_id == organisation_id,
+            Application.id != application.id,
+            visible_clause(user),
+        )
         .order_by(Application.created_at.desc(), Application.id.desc())
     )
     earlier: dict[int, list] = {}
@@ -121,9 +129,10 @@ def _cooperation(suggestion: Suggestion, partnerships: list) -> None:
             suggestion.add("worked_together", _l("In “%(title)s” (%(action)s %(round)s): %(state)s.", **context))
 
 
-def suggest(application: Application, wanted: str = "", limit: int = LIMIT) -> list[Suggestion]:
-    """The best `limit` directory organisations for the application, best first. `wanted` are words
-    the team looks for (topics, levels); without them, what the application says is matched."""
+def suggest(application: Application, user, wanted: str = "", limit: int = LIMIT) -> list[Suggestion]:
+    """The best `limit` directory organisations for the application, best first, as `user` may see
+    them. `wanted` are words the team looks for (topics, levels); without them, what the application
+    says is matched."""
     definition = sections.definition_of(application)
     if definition is None:
         return []
@@ -140,7 +149,7 @@ def suggest(application: Application, wanted: str = "", limit: int = LIMIT) -> l
         (e.country, e.city.casefold() or e.name.casefold()): e for e in entries if e.entry_kind == EntryKind.TWIN_TOWN
     }
     text = " ".join(wanted.split()).casefold() if wanted.strip() else application_text(application)
-    earlier = _earlier(organisation_id, application)
+    earlier = _earlier(organisation_id, application, user)
     school = application.school
     results = []
     for entry in entries:

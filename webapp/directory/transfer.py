@@ -45,7 +45,7 @@ class Refused(Exception):
 def neutralise(value) -> str:
     """A cell a spreadsheet shows as text: one that starts like a formula gets a leading apostrophe."""
     text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(NEUTRALISED_STARTS) else text
+    return f"'{text}" if text.lstrip(" ").startswith(NEUTRALISED_STARTS) else text  # " =1+1" runs in some programs
 
 
 def export_rows(query) -> list[tuple]:
@@ -180,7 +180,7 @@ class Report:
 def formula_reason(cell: str):
     """A cell that starts like a formula; the apostrophe this export puts before one is dropped."""
     text = cell.strip()
-    if text.startswith("'") and text[1:].startswith(NEUTRALISED_STARTS):
+    if text.startswith("'") and text[1:].lstrip(" ").startswith(NEUTRALISED_STARTS):
         return None, text[1:]
     if text.startswith(FORMULA_STARTS):
         message = _l(

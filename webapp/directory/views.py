@@ -32,7 +32,7 @@ def _filters(args, countries) -> dict:
     """The search's filters as asked; a value that is not one of the options is ignored."""
     actions = {d.key for d in registry.all_actions()}
     return {
-        "words": (args.get("q") or "")[:200],
+        "words": (args.get("q") or "").replace("\x00", "")[:200],  # PostgreSQL refuses a NUL in a parameter
         "country": args.get("country") if args.get("country") in countries else "",
         "entry_kind": args.get("entry_kind") if args.get("entry_kind") in ENTRY_KIND_LABELS else "",
         "kind": args.get("kind") if args.get("kind") in SCHOOL_KIND_LABELS else "",

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, EmailField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import DateField, EmailField, HiddenField, SelectField, StringField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 from ..core.forms import LANGUAGE_CHOICES, BaseForm, options, within_years
@@ -19,12 +19,16 @@ STATUS_LABELS = {
 }
 
 
+#: Two-letter codes Babel names that are no country: unions, the unknown region, test locales.
+NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"}
+
+
 def all_countries():
     """Every country: a partner outside the programme's countries may be noted, and the rules say so.
     The regions of workflows/countries.yaml (Southern Schleswig) are offered beside them."""
     language = current_language()
     territories = territory_names(language)
-    codes = [c for c in territories if len(c) == 2 and c.isalpha() and c.isupper()]
+    codes = [c for c in territories if len(c) == 2 and c.isalpha() and c.isupper() and c not in NOT_COUNTRIES]
     pairs = [(c, f"{territories[c]} ({c})") for c in codes]
     pairs += [(code, region.name.get(language)) for code, region in registry.countries().regions.items()]
     return options(sorted(pairs, key=lambda pair: pair[1]))
@@ -46,7 +50,12 @@ class PartnerForm(BaseForm):
         default="school",
         description=_l("Some actions ask for a certain mix, e.g. KA240: school authorities and their schools."),
     )
-    country = SelectField(_l("Country"), validators=[DataRequired(_l("Choose the country."))], filters=[_country_code])
+    country = SelectField(
+        _l("Country"),
+        validators=[DataRequired(_l("Choose the country."))],
+        filters=[_country_code],
+        validate_choice=False,  # validate_country says what is wrong
+    )
     city = StringField(_l("City"), validators=[Length(max=120)])
     oid = StringField(
         _l("Erasmus+ Organisation ID (OID)"),
@@ -79,6 +88,12 @@ class PartnerForm(BaseForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.country.choices = options([("", _l("— choose —"))]) + all_countries()
+
+    def validate_country(self, field):
+        if field.data and field.data not in {choice.value for choice in field.choices}:
+            raise ValidationError(
+                _l("Not a country Grantpath knows: choose one from the list (in a file, its two-letter code, e.g. FI).")
+            )
 
 
 class LetterMailForm(BaseForm):

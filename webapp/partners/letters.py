@@ -12,6 +12,7 @@ from ..auth.models import User
 from ..core import audit, mail
 from ..core.i18n import STOCKHOLM
 from ..core.models import utcnow
+from ..documents.services import clean_filename
 from ..pdf import context, render
 from ..programmes import registry
 from ..sections import services as sections
@@ -48,7 +49,7 @@ def mail_letter(user: User, application: Application, partner: Partner, language
             document=document,
             message=message,
         )
-        filename = f"{document} - {partner.name}.pdf"
+        filename = clean_filename(f"{document} - {partner.name}")
     mail.send(partner.contact_email, subject, body, reply_to=user.email, attachment=(filename, data))
     if partner.status == PartnerStatus.IDENTIFIED:
         partner.status = PartnerStatus.CONTACTED

@@ -28,10 +28,12 @@ FIELDS = (
     "next_step",
     "next_step_due",
     "notes",
+    "status_since",
     "directory_entry_id",
 )
-#: What a partner's form sets; the directory link is set by adding from the directory or by learning.
-FORM_FIELDS = FIELDS[:-1]
+#: What a partner's form sets: the day of the status follows the status, the directory link is set
+#: by adding from the directory or by learning.
+FORM_FIELDS = FIELDS[:-2]
 
 
 def partner_of(application: Application, partner_id: int) -> Partner | None:
@@ -81,7 +83,7 @@ def save(
     return partner
 
 
-_NULLABLE = {"oid", "next_step_due", "directory_entry_id"}
+_NULLABLE = {"oid", "next_step_due", "status_since", "directory_entry_id"}
 
 
 def _assign(partner: Partner, data: dict) -> None:
@@ -139,8 +141,8 @@ def undoable_removal(application: Application, event_id: int | None) -> audit.Au
 def restore(user: User, application: Application, removal: audit.AuditEvent) -> Partner:
     """Puts a removed partner back as it was (a new row: its letters and links name the new id)."""
     data = {field: (removal.changes.get(field) or [None])[0] for field in FIELDS}
-    if data["next_step_due"]:
-        data["next_step_due"] = date.fromisoformat(data["next_step_due"])
+    for day in ("next_step_due", "status_since"):
+        data[day] = date.fromisoformat(data[day]) if data[day] else None
     if (
         data["directory_entry_id"]
         and directory.entry_in(data["directory_entry_id"], application.organisation_id) is None

@@ -139,12 +139,12 @@ def restore(application: Application, event_id: int):
 @bp.get("/suggestions")
 @access.guard("application.view", Application, "application_id")
 def suggested(application: Application):
-    wanted = (request.args.get("q") or "")[:200]
+    wanted = (request.args.get("q") or "").replace("\x00", "")[:200]
     return render_template(
         "partners/suggestions.html",
         application=application,
         wanted=wanted,
-        suggestions=suggestions.suggest(application, wanted),
+        suggestions=suggestions.suggest(application, current_user, wanted),
         editing=access.can("application.edit_content", application),
         action_form=ActionForm(),
     )
@@ -153,8 +153,11 @@ def suggested(application: Application):
 @bp.post("/from-directory/<int:entry_id>")
 @access.guard("application.edit_content", Application, "application_id", lock="share")
 def add_from_directory(application: Application, entry_id: int):
-    entry = learning.entry_in(entry_id, application.organisation_id) or abort(404)
+    entry = learning.entry_in(entry_id, application.organisation_id, organisation_only=True) or abort(404)
     if ActionForm().validate_on_submit():
+        if any(p.directory_entry_id == entry.id for p in application.partners):
+            flash(_("%(name)s is already a partner of this application.", name=entry.name), "info")
+            return redirect(url_for("partners.index", application_id=application.id))
         partner = services.add_from_directory(current_user, application, entry)
         flash(
             _("%(name)s is added as identified. Contact them, and move them on as you hear back.", name=partner.name),

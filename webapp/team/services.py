@@ -71,7 +71,7 @@ def invite_co_writer(actor: User, application: Application, data: dict) -> Invit
     """Adds the colleague with `data["email"]` to the team, creating their account (a teacher at the
     application's school) when the address has none, and mails them in their own language.
 
-    An address whose account has no role at the school, in this organisation or another, is refused
+    An address whose account has no role at the school, in this organisation, another one or none, is refused
     with one and the same message, naming neither the account nor its organisation, and nobody is
     mailed. Addresses are unique across Grantpath, so an account that exists elsewhere cannot be
     invited as a new person: that it exists cannot be hidden from the inviter (the team page would
@@ -82,7 +82,7 @@ def invite_co_writer(actor: User, application: Application, data: dict) -> Invit
     email = accounts.normalise_email(data["email"])
     school = application.school
     user = accounts.find_user(email)
-    if user is not None and user.memberships and school.id not in user.school_ids(*WRITING_ROLES):
+    if user is not None and school.id not in user.school_ids(*WRITING_ROLES):  # even one left with no role
         raise InviteError("email", NOT_AT_SCHOOL % {"school": school.name})
     if user is not None and not user.active:
         raise InviteError("email", ACCOUNT_CLOSED)
@@ -95,7 +95,7 @@ def invite_co_writer(actor: User, application: Application, data: dict) -> Invit
         language = data.get("language") if data.get("language") in dict(LANGUAGE_CHOICES) else actor.language
         user = User(email=email, name=data["name"], language=language)
         db.session.add(user)
-    if school.id not in user.school_ids(*WRITING_ROLES):  # new, or an account left with no role at all
+    if created:
         admin_services.grant_role(actor, school.organisation, user, Role.TEACHER, school.id)
         audit.record(
             actor, "user.invited", user, school.organisation_id, None, {"email": email, "role": Role.TEACHER.value}
