@@ -3,7 +3,7 @@ from __future__ import annotations
 import enum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.models import TimestampMixin
@@ -54,6 +54,9 @@ class Organisation(TimestampMixin, db.Model):
     # A coordinator signs off every application after the principal's approval, before it is
     # submitted: for organisations that co-fund projects or apply themselves.
     coordinator_signoff: Mapped[bool] = mapped_column(default=False)
+    # Working days before the deadline each milestone is planned (webapp/planning), where the
+    # organisation's own differ from workflows/milestones.yaml: {"partners_confirmed": 25, ...}.
+    milestone_lead_days: Mapped[dict | None] = mapped_column(JSON)
 
     schools: Mapped[list[School]] = relationship(
         back_populates="organisation", order_by="School.name", cascade="all, delete-orphan"
