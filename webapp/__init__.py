@@ -86,6 +86,7 @@ def _build(config: dict | None) -> Flask:
     from .review import services as _review_effects  # noqa: F401  (registers its lifecycle effects)
     from .review.views import bp as review_bp
     from .sections.views import bp as sections_bp
+    from .tasks.views import bp as tasks_bp
     from .team.views import bp as team_bp
 
     web.init_app(app)
@@ -105,6 +106,7 @@ def _build(config: dict | None) -> Flask:
         activity_bp,
         review_bp,
         team_bp,
+        tasks_bp,
     ):
         app.register_blueprint(blueprint)
     engine.check_names()

@@ -39,14 +39,24 @@ def deliver_outbox():
 
 @click.command("demo-data")
 @click.option("--if-empty", is_flag=True, help="Do nothing (and succeed) when the database has users.")
-def demo_data(if_empty: bool):
+@click.option(
+    "--scale",
+    type=click.IntRange(0, 1_000_000),
+    default=0,
+    help="After the demo, this many more applications over 200 more schools (bulk inserted), to try the lists at scale.",
+)
+def demo_data(if_empty: bool, scale: int):
     """Load the demo municipality with its four demo users (password: grantpath-demo)."""
     if not demo.is_empty():
         if if_empty:
             click.echo("The database already has data; demo data not loaded.")
             return
         raise click.ClickException("The database is not empty; demo data is only loaded into an empty database.")
-    demo.load()
+    organisation = demo.load()
+    if scale:
+        from .demo import scale as scaled
+
+        scaled.add(organisation, scale)
     counts = demo.demo_counts()
     click.echo(f"Demo data loaded: {counts['users']} users, {counts['applications']} applications.")
 

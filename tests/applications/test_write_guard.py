@@ -11,11 +11,13 @@ from webapp.applications.models import Application
 from webapp.core.audit import AuditEvent
 from webapp.directory.models import DirectoryEntry
 from webapp.documents.models import Document, DocumentKind
+from webapp.extensions import db as _db
 from webapp.lifecycle import STATES, Stage, Status
 from webapp.partners import services as partner_services
 from webapp.partners.models import Partner
 from webapp.review.models import SectionComment
 from webapp.sections.models import ChecklistTicks, SectionAnswer, SelfAssessment
+from webapp.tasks.models import Task
 
 LOCKED = [s for s in Status if s not in (Status.DRAFT, Status.CHANGES_REQUESTED)]
 # Comments are remarks about the text, not the text: they change no content (and no audit event)
@@ -24,7 +26,11 @@ COMMENTS = {"review.add_comment", "review.resolve_comment"}
 # Annexes are signed while the text is locked (the principal signs the declaration on approving):
 # they may be uploaded and replaced until the application is submitted, then never.
 ANNEXES = {"annexes.attach", "annexes.remove"}
+# Tasks are the team's own planning: kept while the application is in play (reports to plan too).
+TASKS = {"tasks.create", "tasks.edit", "tasks.toggle_done", "tasks.add_plan"}
 UNTIL_SUBMITTED = {"comments": COMMENTS, "annexes": ANNEXES}
+#: part -> (its write routes, the state flag under which they still write)
+PARTS = {**{part: (routes, "counts_down") for part, routes in UNTIL_SUBMITTED.items()}, "tasks": (TASKS, "in_play")}
 DECLARATION = "declaration_of_honour.applicant"
 
 
@@ -43,6 +49,10 @@ def _state(db, application_id: int) -> dict:
         ),
         "scores": db.session.scalar(
             db.select(SelfAssessment.version).where(SelfAssessment.application_id == application_id)
+        ),
+        "tasks": sorted(
+            (t.id, t.title, t.version)
+            for t in db.session.scalars(db.select(Task).where(Task.application_id == application_id))
         ),
         "partners": sorted(
             (p.id, p.name, p.version)
@@ -94,6 +104,10 @@ WRITES = {
     "partners.restore": ("partners/restore/{removal}", lambda a, p: {}),
     "partners.add_from_directory": ("partners/from-directory/{entry}", lambda a, p: {}),
     "partners.mail_letter": ("partners/{partner}/letter-mail", lambda a, p: {"language": "en"}),
+    "tasks.create": ("tasks/new", lambda a, p: {"title": "Ny uppgift"}),
+    "tasks.edit": ("tasks/{task}", lambda a, p: {"title": "Ändrad uppgift", "loaded_version": _task(a).version}),
+    "tasks.toggle_done": ("tasks/{task}/done", lambda a, p: {"done": "1", "version": _task(a).version}),
+    "tasks.add_plan": ("tasks/from-plan", lambda a, p: {}),
     "team.invite": ("team/invite", lambda a, p: {"email": "ny@example.org", "name": "Ny Lärare", "language": "sv"}),
     "sections.restore_version": ("sections/needs/history/1/restore", lambda a, p: {}),
     "review.add_comment": ("review/sections/needs/comments", lambda a, p: {"comment-needs-body": "Konkretare mål."}),
@@ -109,6 +123,10 @@ WRITES = {
 }
 
 
+def _task(application) -> Task | None:
+    return _db.session.scalar(_db.select(Task).where(Task.application_id == application.id).order_by(Task.id).limit(1))
+
+
 def _annex_id(application) -> str:
     from webapp.annexes import services as annexes
 
@@ -122,8 +140,9 @@ def _url(db, application, partner_id, path) -> str:
         db.select(AuditEvent.id).where(AuditEvent.action == "partner.removed", AuditEvent.object_id == application.id)
     )
     entry = db.session.scalar(db.select(DirectoryEntry.id).where(DirectoryEntry.name == "Tartu kool"))
+    task = _task(application)
     return f"/applications/{application.id}/" + path.format(
-        partner=partner_id, comment=comment, removal=removal, entry=entry
+        partner=partner_id, comment=comment, removal=removal, entry=entry, task=task.id if task else 0
     )
 
 
@@ -148,6 +167,7 @@ def written(make, db):
     application = make.application(action_key="KA210-SCH")
     partner = make.partner(application, contact_email="partner@example.org")
     db.session.add(DirectoryEntry(organisation_id=application.organisation_id, name="Tartu kool", country="EE"))
+    db.session.add(Task(application_id=application.id, title="Ring Pirkkala"))
     partner_services.remove(application.owner, application, make.partner(application, name="Borttagen skola"))
     demo._write_answers(application, application.owner, ["Eleverna behöver läsa mer."], complete=False)
     db.session.add(
@@ -171,11 +191,19 @@ def test_no_write_route_changes_a_locked_application(login, db, written, endpoin
     response = client.post(url, data=data(application, partner))
     assert response.status_code in (302, 403), response.status_code
     after = _state(db, application.id)
-    part = next((name for name, endpoints in UNTIL_SUBMITTED.items() if endpoint in endpoints), None)
+    part, flag = next(
+        ((name, flag) for name, (endpoints, flag) in PARTS.items() if endpoint in endpoints), (None, None)
+    )
     if part is not None:
-        ignored = {part: None, **({"events": None} if part == "annexes" else {})}  # an upload is logged
+        logged = part in ("annexes", "tasks")  # an upload, a task: each is logged
+        ignored = {part: None, **({"events": None} if logged else {})}
         assert {**after, **ignored} == {**before, **ignored}
-        assert (after[part] != before[part]) == STATES[status].counts_down
+        if not getattr(STATES[status], flag):
+            assert after[part] == before[part] and response.status_code == 403
+        elif part == "tasks":  # allowed: it goes through (the plan may have nothing left to add)
+            assert response.status_code == 302
+        else:
+            assert after[part] != before[part]
     else:
         assert after == before
 

@@ -13,6 +13,7 @@ from webapp.directory.models import DirectoryEntry
 from webapp.documents.models import Document, DocumentKind
 from webapp.partners import services as partner_services
 from webapp.review.models import SectionComment
+from webapp.tasks.models import Task
 
 ROLES = ("anonymous", "teacher", "reader", "elsewhere", "principal", "coordinator", "admin")
 SIGNED_IN = frozenset(ROLES) - {"anonymous"}
@@ -101,6 +102,11 @@ RULES = {
     "review.resolve_comment": Rule(COMMENTERS),
     "team.index": Rule(SCHOOL_READERS),
     "team.invite": Rule(EDITORS),
+    "tasks.index": Rule(SCHOOL_READERS),
+    "tasks.create": Rule(EDITORS),
+    "tasks.edit": Rule(EDITORS),
+    "tasks.toggle_done": Rule(EDITORS),
+    "tasks.add_plan": Rule(EDITORS),
 }
 
 
@@ -149,6 +155,11 @@ def world(make, db):
     )
     db.session.add_all([own_entry, other_entry])
     db.session.flush()
+    own_task, other_task = (
+        Task(application_id=a.id, title="Ring Pirkkala") for a in (own_application, other_application)
+    )
+    db.session.add_all([own_task, other_task])
+    db.session.flush()
     own_removal, other_removal = (
         partner_services.remove(users["teacher"], a, make.partner(a, name="Borttagen skola"))
         for a in (own_application, other_application)
@@ -172,6 +183,7 @@ def world(make, db):
         "slot_key": "declaration_of_honour.applicant",
         "directoryentry_id": own_entry.id,
         "entry_id": own_entry.id,
+        "task_id": own_task.id,
     }
     other = {
         "application_id": other_application.id,
@@ -192,6 +204,7 @@ def world(make, db):
         "slot_key": "declaration_of_honour.applicant",
         "directoryentry_id": other_entry.id,
         "entry_id": other_entry.id,
+        "task_id": other_task.id,
     }
     db.session.commit()
     return users, own, other

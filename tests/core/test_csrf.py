@@ -59,6 +59,7 @@ def test_every_post_route_needs_a_csrf_token(csrf_app, make):
         "slot_key": "declaration_of_honour.applicant",
         "directoryentry_id": 1,
         "entry_id": 1,
+        "task_id": 1,
     }
     rules = [r for r in csrf_app.url_map.iter_rules() if "POST" in r.methods]
     assert rules

@@ -21,7 +21,7 @@ from webapp.auth.models import Role, User
 from webapp.core.audit import AuditEvent
 from webapp.core.outbox import OutboxMessage
 from webapp.documents.models import Document, DocumentKind
-from webapp.lifecycle import TRANSITIONS, Status, statuses
+from webapp.lifecycle import STATES, TRANSITIONS, Status, statuses
 from webapp.organisations.models import Organisation
 from webapp.programmes import registry
 from webapp.review.models import PrincipalReview, SectionComment
@@ -176,8 +176,19 @@ def test_each_demo_users_start_page_shows_work(loaded, db, login):
     assert {by_id[i] for i in signoff} == {Status.AWAITING_SIGNOFF}
     assert all(db.session.get(Application, i).school.organisation.coordinator_signoff for i in signoff)
     overview = parse(pages["coordinator@example.org"]).find("section", aria_labelledby="overview-heading")
-    assert len(overview.find_all("tr")) - 1 == len(applications)  # every school of both organisations
-    assert len(overview.find_all("time")) == sum(1 for a in applications if a.deadline)  # with its deadline
+    shown = [
+        int(a.attrs["href"].rsplit("/", 1)[1])
+        for a in overview.find_all("a")
+        if re.fullmatch(r"/applications/\d+", a.attrs.get("href", ""))
+    ]
+    assert len(shown) == min(10, len(applications))  # the nearest deadlines; the overview has the rest
+    rows = [db.session.get(Application, i) for i in shown]
+    racing = [a.deadline for a in rows if STATES[Status(a.status)].counts_down and a.deadline]
+    assert racing == sorted(racing) and racing == [
+        a.deadline for a in rows[: len(racing)]
+    ]  # still racing, nearest first
+    assert len(overview.find_all("time")) == sum(1 for a in rows if a.deadline)  # each with its deadline
+    assert "/applications/" in overview.links()
 
 
 def test_the_portfolio_shows_the_closed_project_with_its_summary(loaded, db, client):

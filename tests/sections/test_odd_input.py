@@ -84,3 +84,14 @@ def test_any_counter_index_or_button_is_refused_or_ignored_never_a_500(app, make
         response = client.post(f"/applications/{application.id}/sections/work_packages", data=data)
         assert response.status_code < 500, data
         assert client.get(f"/applications/{application.id}/sections/work_packages").status_code == 200  # still opens
+
+
+def test_an_item_index_in_other_digits_is_ignored(login, make, db):
+    """ "¹" and "٣" pass str.isdigit() but int() refuses them: the item is not one of the form's."""
+    application = make.application(action_key="KA220-SCH")
+    db.session.commit()
+    client = login(application.owner)
+    url = f"/applications/{application.id}/sections/work_packages"
+    for index in ("¹", "٣", "1" * 12):
+        response = client.post(url, data={"version": "0", f"items-{index}-title": "x", "action": "save"})
+        assert response.status_code < 500, index

@@ -1,13 +1,15 @@
 from __future__ import annotations
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, SelectField, StringField, ValidationError
+from wtforms import BooleanField, EmailField, IntegerField, SelectField, StringField, ValidationError
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 from ..auth.models import Role
-from ..core.forms import LANGUAGE_CHOICES, BaseForm, options
+from ..core.forms import LANGUAGE_CHOICES, BaseForm, counter, options
 from ..core.i18n import current_language, territory_names
 from ..organisations.models import SCHOOL_KIND_LABELS, OrganisationKind
+from ..planning.milestones import MAX_LEAD_DAYS
 from ..programmes import registry
 
 ROLE_LABELS = {
@@ -53,6 +55,8 @@ class OrganisationForm(BaseForm):
         ),
     )
 
+    _lead_keys: list[str] = []  # the milestones `organisation_form` adds a field for, `lead_<key>`
+
     def __init__(self, *args, has_coordinator: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.country.choices = country_choices()
@@ -61,6 +65,54 @@ class OrganisationForm(BaseForm):
     def validate_coordinator_signoff(self, field):
         if field.data and not self.has_coordinator:  # approved applications would wait for nobody
             raise ValidationError(_l("Give someone the coordinator role first: nobody could sign off yet."))
+
+    def lead_fields(self) -> list:
+        """The lead-time field of each milestone, in the milestones' order."""
+        return [self[f"lead_{key}"] for key in self._lead_keys]
+
+    def lead_days(self) -> dict[str, int]:
+        """The lead times the organisation set (an empty field: Grantpath's default)."""
+        chosen = {key: self[f"lead_{key}"].data for key in self._lead_keys}
+        return {key: days for key, days in chosen.items() if days is not None}
+
+
+class WorkingDaysField(IntegerField):
+    """A milestone's lead time: a whole number of working days, 0 to MAX_LEAD_DAYS; empty for the
+    default. What was typed is kept when it is refused."""
+
+    def process_formdata(self, valuelist):
+        text = valuelist[0].strip() if valuelist and isinstance(valuelist[0], str) else ""
+        self.data = counter(text) if text else None
+        if text and (self.data is None or self.data > MAX_LEAD_DAYS):
+            self.data = None
+            raise ValueError(
+                _l(
+                    "Enter a whole number of working days from 0 to %(max)d, or leave it empty for the default.",
+                    max=MAX_LEAD_DAYS,
+                )
+            )
+
+
+def organisation_form(milestones, *args, lead_days: dict | None = None, **kwargs) -> OrganisationForm:
+    """The organisation form with a lead-time field per milestone (`lead_<key>`), filled with the
+    organisation's own lead times."""
+    fields = {}
+    for m in milestones:
+        note = _l("Empty: Grantpath's default, %(num)d working days before the deadline.", num=m.lead_days)
+        if m.only_if == "coordinator_signoff":
+            note = _l("Used when a coordinator signs off. %(default)s", default=note)
+        fields[f"lead_{m.key}"] = WorkingDaysField(
+            LazyString(lambda label=m.label: label.get(current_language())),
+            description=note,
+            render_kw={"min": 0, "max": MAX_LEAD_DAYS, "inputmode": "numeric"},
+        )
+    form_class = type(
+        "OrganisationForm",
+        (OrganisationForm,),
+        {**fields, "_lead_keys": [m.key for m in milestones]},
+    )
+    own = {f"lead_{key}": value for key, value in (lead_days or {}).items() if f"lead_{key}" in fields}
+    return form_class(*args, **own, **kwargs)
 
 
 class SchoolForm(BaseForm):

@@ -10,8 +10,10 @@ from ..auth.models import Membership, Role, User
 from ..core import audit
 from ..extensions import db
 from ..organisations.models import Organisation, School
+from ..planning.milestones import MAX_LEAD_DAYS
+from ..planning.milestones import defaults as default_milestones
 
-ORGANISATION_FIELDS = ("name", "kind", "country", "portfolio_public", "coordinator_signoff")
+ORGANISATION_FIELDS = ("name", "kind", "country", "portfolio_public", "coordinator_signoff", "milestone_lead_days")
 SCHOOL_FIELDS = ("name", "kind", "city", "country", "oid", "pic", "address")
 USER_FIELDS = ("name", "language", "active")
 
@@ -25,7 +27,17 @@ class AdminError(ValueError):
 
 
 def update_organisation(actor: User, organisation: Organisation, data: dict) -> None:
+    """The organisation's details; `milestone_lead_days` holds only the lead times it sets itself
+    (none: Grantpath's defaults for every milestone)."""
+    lead_days = data.get("milestone_lead_days") or {}
+    known = {m.key for m in default_milestones()}
+    for key, days in lead_days.items():
+        if key not in known or not isinstance(days, int) or not 0 <= days <= MAX_LEAD_DAYS:
+            raise AdminError(
+                f"lead_{key}", _l("Enter a whole number of working days from 0 to %(max)d.", max=MAX_LEAD_DAYS)
+            )
     before = audit.snapshot(organisation, ORGANISATION_FIELDS)
+    data = {**data, "milestone_lead_days": dict(lead_days) or None}
     for field in ORGANISATION_FIELDS:
         setattr(organisation, field, data[field])
     audit.record(

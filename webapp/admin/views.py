@@ -3,14 +3,17 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
-from ..auth.models import Role, User
+from ..auth.models import Membership, Role, User
 from ..core import access
 from ..core.forms import ActionForm
+from ..extensions import db
 from ..organisations.models import Organisation, School, school_kind_label
+from ..planning.milestones import defaults as default_milestones
 from . import services
 from .access import managed_organisation, organisation_managed_for
-from .forms import KIND_LABELS, ROLE_LABELS, InviteForm, MembershipForm, OrganisationForm, SchoolForm, UserForm
+from .forms import KIND_LABELS, ROLE_LABELS, InviteForm, MembershipForm, SchoolForm, UserForm, organisation_form
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.add_app_template_global(school_kind_label, "school_kind_label")
@@ -36,11 +39,22 @@ def _status(form) -> int:
 @bp.route("/organisation", methods=["GET", "POST"])
 @manage_organisation
 def organisation(organisation: Organisation):
-    form = OrganisationForm(obj=organisation, has_coordinator=services.has_active_coordinator(organisation))
+    form = organisation_form(
+        default_milestones(),
+        obj=organisation,
+        lead_days=organisation.milestone_lead_days,
+        has_coordinator=services.has_active_coordinator(organisation),
+    )
     if form.validate_on_submit():
-        services.update_organisation(current_user, organisation, form.data)
-        flash(_("Saved."), "success")
-        return redirect(url_for("admin.organisation"))
+        try:
+            services.update_organisation(
+                current_user, organisation, {**form.data, "milestone_lead_days": form.lead_days()}
+            )
+        except services.AdminError as error:
+            _attach(form, error)
+        else:
+            flash(_("Saved."), "success")
+            return redirect(url_for("admin.organisation"))
     return render_template(
         "admin/organisation.html",
         form=form,
@@ -83,12 +97,26 @@ def edit_school(school: School):
     return _save_school(school.organisation, school)
 
 
+USERS_PER_PAGE = 50
+USERS_LAST_PAGE = 100_000  # a page number past any real list: larger ones are read as this one
+
+
 @bp.get("/users")
 @manage_organisation
 def users(organisation: Organisation):
-    return render_template(
-        "admin/users.html", organisation=organisation, people=services.people(organisation), role_labels=ROLE_LABELS
+    """The organisation's people, 50 a page by name, each with their roles loaded for the page at once."""
+    members = db.select(Membership.user_id).where(Membership.organisation_id == organisation.id)
+    query = (
+        db.select(User)
+        .where(User.id.in_(members))
+        .options(selectinload(User.memberships).joinedload(Membership.school))
+        .order_by(User.name, User.id)
     )
+    number = min(max(request.args.get("page", 1, type=int) or 1, 1), USERS_LAST_PAGE)
+    page = db.paginate(query, page=number, per_page=USERS_PER_PAGE, error_out=False)
+    if page.pages and page.page > page.pages:  # past the last page: the last one
+        page = db.paginate(query, page=page.pages, per_page=USERS_PER_PAGE, error_out=False)
+    return render_template("admin/users.html", organisation=organisation, page=page, role_labels=ROLE_LABELS)
 
 
 @bp.route("/users/invite", methods=["GET", "POST"])

@@ -7,7 +7,7 @@ import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Column, Date, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import Column, Date, ForeignKey, Index, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.models import User
@@ -47,6 +47,16 @@ class Application(TimestampMixin, db.Model):
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}
+    # The overview's filters and sorts (status, deadline and school_id carry `index=True` above).
+    __table_args__ = (
+        Index("ix_application_stage", "stage"),
+        Index("ix_application_action_key", "action_key"),
+        Index("ix_application_call_round", "call_round"),
+        Index("ix_application_title", "title"),
+        Index("ix_application_updated_at", "updated_at"),
+        # The overview's counts and round choices read only these: answered from the index alone.
+        Index("ix_application_school_id_stage_status_call_round", "school_id", "stage", "status", "call_round"),
+    )
 
     school: Mapped[School] = relationship()
     owner: Mapped[User] = relationship(foreign_keys=[owner_id])

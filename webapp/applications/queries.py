@@ -1,10 +1,13 @@
 """The lists of applications, as `Select` objects: callers paginate or count them, and each loads
-only what the list shows (school and owner in the same query, the team in one more)."""
+only what the list shows (school and owner in the same query, the team in one more; the
+overview's table only its own columns and the school)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import Select, case, func, or_
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, load_only, selectinload
 
 from ..auth.models import Membership, Role, User
 from ..extensions import db
@@ -44,6 +47,119 @@ def visible(user: User, *, school_id=None, status=None, stage=None, action_key=N
     if action_key:
         query = query.where(Application.action_key == action_key)
     return query.order_by(*deadline_order())
+
+
+#: The overview's sort keys: each the columns it orders by, then id so pages never overlap.
+SORTS = {
+    "deadline": (Application.deadline.is_(None), Application.deadline),
+    "title": (Application.title,),
+    "school": (School.name,),
+    "changed": (Application.updated_at,),
+}
+DIRECTIONS = ("asc", "desc")
+
+
+@dataclass(frozen=True)
+class Overview:
+    """What the overview is narrowed to and ordered by, every value already checked by the view."""
+
+    school_id: int | None = None
+    action_key: str | None = None
+    stage: str | None = None
+    status: str | None = None
+    call_round: str | None = None
+    words: tuple[str, ...] = ()
+    sort: str = "deadline"
+    direction: str = "asc"
+
+
+def _like(word: str) -> str:
+    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _narrowed(query: Select, user: User, overview: Overview) -> Select:
+    query = query.where(visible_clause(user))
+    for column, value in (
+        (Application.school_id, overview.school_id),
+        (Application.action_key, overview.action_key),
+        (Application.stage, overview.stage),
+        (Application.status, overview.status),
+        (Application.call_round, overview.call_round),
+    ):
+        if value:
+            query = query.where(column == value)
+    for word in overview.words:
+        query = query.where(Application.title.ilike(_like(word), escape="\\"))
+    return query
+
+
+def overview(user: User, filters: Overview) -> Select:
+    """The ids of the visible applications, narrowed and ordered as asked: the sort reads narrow
+    rows, and only the page's ids are loaded (`by_ids`)."""
+    query = _narrowed(db.select(Application.id).join(School, Application.school_id == School.id), user, filters)
+    if filters.sort == "deadline" and filters.direction == "asc":
+        return query.order_by(*deadline_order())
+    columns = SORTS[filters.sort]
+    if filters.direction == "desc":
+        columns = tuple(column.desc() for column in columns)
+    return query.order_by(*columns, Application.id.desc() if filters.direction == "desc" else Application.id)
+
+
+def by_ids(ids: list[int]) -> list[Application]:
+    """The overview's rows for these ids, in their order: only the columns the table shows and the
+    school's name in one query (no team, no owner)."""
+    if not ids:
+        return []
+    query = (
+        db.select(Application)
+        .join(School, Application.school_id == School.id)
+        .where(Application.id.in_(ids))
+        .options(
+            load_only(
+                Application.id,
+                Application.title,
+                Application.school_id,
+                Application.action_key,
+                Application.stage,
+                Application.status,
+                Application.deadline,
+            ),
+            contains_eager(Application.school).load_only(School.id, School.name, School.organisation_id),
+        )
+    )
+    found = {application.id: application for application in db.session.scalars(query)}
+    return [found[i] for i in ids if i in found]
+
+
+def overview_counts(user: User, filters: Overview) -> tuple[dict[str, int], dict[str, int]]:
+    """How many of the narrowed applications are in each stage and in each status, counted by the
+    database in one GROUP BY."""
+    query = (
+        db.select(Application.stage, Application.status, func.count())
+        .select_from(Application)
+        .join(School, Application.school_id == School.id)
+    )
+    by_stage: dict[str, int] = {}
+    by_status: dict[str, int] = {}
+    for stage, status, count in db.session.execute(
+        _narrowed(query, user, filters).group_by(Application.stage, Application.status)
+    ):
+        by_stage[stage] = by_stage.get(stage, 0) + count
+        by_status[status] = by_status.get(status, 0) + count
+    return by_stage, by_status
+
+
+def call_rounds(user: User) -> list[str]:
+    """The call rounds the visible applications belong to, newest first: the round filter's choices."""
+    query = (
+        db.select(Application.call_round)
+        .join(School, Application.school_id == School.id)
+        .where(visible_clause(user))
+        .group_by(Application.call_round)
+        .order_by(Application.call_round.desc())
+    )
+    return list(db.session.scalars(query))
 
 
 def written_by(user: User) -> Select:
@@ -90,17 +206,6 @@ def signoff_asked(user: User) -> bool:
         Organisation.id.in_(user.org_ids_with(Role.COORDINATOR)), Organisation.coordinator_signoff
     )
     return db.session.scalar(db.select(asked.exists())) or False
-
-
-def counts_by(user: User, column) -> dict[str, int]:
-    query = (
-        db.select(column, func.count())
-        .select_from(Application)
-        .join(School, Application.school_id == School.id)
-        .where(visible_clause(user))
-        .group_by(column)
-    )
-    return dict(db.session.execute(query).all())
 
 
 def reusable(user: User) -> Select:

@@ -14,6 +14,7 @@ from ..core.web import BACK_PAGES, safe_next
 from ..extensions import db
 from ..lifecycle import STAGES, STATES, TRANSITIONS, Stage, Status, perform
 from ..lifecycle.engine import COMMENT_LIMIT, decide
+from ..planning import plan as planning
 from ..programmes import registry
 from ..sections import services as sections
 from . import presenters, queries, round_caps, services
@@ -31,27 +32,79 @@ bp.add_app_template_global(STAGES, "stages")
 BACK_PAGES["application_id"] = "applications.show"
 
 
-def _filters(args) -> dict:
-    """The list's filters as asked for; anything unknown is ignored."""
+PER_PAGE = 50  # rows of the overview's table per page
+SEARCH_WORDS = 8  # title words searched at most; the rest are ignored
+LAST_PAGE = 100_000  # a page number past any real list: larger ones are read as this one
+
+
+def _overview_filters(args, schools, rounds) -> queries.Overview:
+    """The overview's filters and order as asked for; any value that is not one of the choices the
+    page offers is ignored, so an odd URL lists everything rather than failing."""
+    school_id = args.get("school", type=int)
+    sort = args.get("sort", "")
+    return queries.Overview(
+        school_id=school_id if school_id in {school.id for school in schools} else None,
+        action_key=args.get("action") if registry.get(args.get("action", "")) else None,
+        stage=args.get("stage") if args.get("stage") in set(Stage) else None,
+        status=args.get("status") if args.get("status") in set(Status) else None,
+        call_round=args.get("round") if args.get("round") in rounds else None,
+        words=tuple(args.get("q", "")[:200].split()[:SEARCH_WORDS]),
+        sort=sort if sort in queries.SORTS else "deadline",
+        direction=args.get("dir") if args.get("dir") in queries.DIRECTIONS else "asc",
+    )
+
+
+def _page(query, number: int | None):
+    """Page `number` of the overview; a page past the last answers the last one."""
+    number = min(max(number or 1, 1), LAST_PAGE)
+    result = db.paginate(query, page=number, per_page=PER_PAGE, error_out=False)
+    if result.pages and result.page > result.pages:
+        result = db.paginate(query, page=result.pages, per_page=PER_PAGE, error_out=False)
+    return result
+
+
+def table_labels() -> dict:
+    """Each stage's and state's label translated once for the page, not once per row."""
     return {
-        "school_id": args.get("school", type=int),
-        "status": args.get("status") if args.get("status") in set(Status) else None,
-        "stage": args.get("stage") if args.get("stage") in set(Stage) else None,
-        "action_key": args.get("action") if registry.get(args.get("action", "")) else None,
+        "stages": {key: str(info.label) for key, info in STAGES.items()},
+        "states": {key: str(state.label) for key, state in STATES.items()},
     }
 
 
 @bp.get("/")
 @access.signed_in
 def index():
-    filters = _filters(request.args)
+    """The overview of every application the user sees, a page at a time, with the counts of the
+    narrowed set by stage and by status above it."""
+    schools = queries.rows(queries.filter_schools(current_user))
+    rounds = queries.call_rounds(current_user)
+    filters = _overview_filters(request.args, schools, rounds)
+    labels = table_labels()
+    args = {
+        "school": filters.school_id,
+        "action": filters.action_key,
+        "stage": filters.stage,
+        "status": filters.status,
+        "round": filters.call_round,
+        "q": " ".join(filters.words) or None,
+        "sort": None if filters.sort == "deadline" else filters.sort,
+        "dir": None if filters.direction == "asc" else filters.direction,
+    }
+    by_stage, by_status = queries.overview_counts(current_user, filters)
+    page = _page(queries.overview(current_user, filters), request.args.get("page", type=int))
     return render_template(
         "applications/index.html",
-        applications=queries.rows(queries.visible(current_user, **filters)),
+        page=page,
+        applications=queries.by_ids(page.items),
         filters=filters,
-        schools=queries.rows(queries.filter_schools(current_user)),
+        args={key: value for key, value in args.items() if value},
+        by_stage=by_stage,
+        by_status=by_status,
+        schools=schools,
+        rounds=rounds,
         actions=registry.all_actions(),
         states=STATES,
+        labels=labels,
     )
 
 
@@ -144,6 +197,7 @@ def show(application: Application):
         declarations={key: declaration_text(current_user, application, key) for key in DECLARATIONS},
         comment_limit=COMMENT_LIMIT,
         action_form=ActionForm(),
+        plan=planning.overview(application, definition),
     )
 
 

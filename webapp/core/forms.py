@@ -8,7 +8,7 @@ from datetime import date
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectMultipleField, StringField, TextAreaField, ValidationError, widgets
+from wtforms import FieldList, SelectChoice, SelectMultipleField, StringField, TextAreaField, ValidationError, widgets
 from wtforms.i18n import get_translations
 from wtforms.meta import DefaultMeta
 
@@ -80,7 +80,7 @@ def error_entries(form, item_label: str = "") -> list[tuple[str, str, str]]:
     def walk(field, prefix: str) -> None:
         if field.type in ("CSRFTokenField", "HiddenField"):
             return
-        if field.type == "FieldList":
+        if isinstance(field, FieldList):
             for index, entry in enumerate(field.entries, start=1):
                 walk(entry, f"{item_label or field.label.text} {index}: ")
         elif field.type == "FormField":

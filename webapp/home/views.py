@@ -5,11 +5,15 @@ from flask_login import current_user
 
 from ..admin.access import managed_organisation
 from ..applications import queries
-from ..applications.models import Application
+from ..applications.views import table_labels
 from ..core import access
+from ..extensions import db
 from ..lifecycle import STATES
+from ..tasks import services as tasks
 
 bp = Blueprint("home", __name__)
+
+NEAREST = 10  # the coordinator's start page lists the nearest deadlines; the overview lists the rest
 
 
 @bp.get("/")
@@ -19,6 +23,7 @@ def index():
     if not current_user.is_authenticated:
         return redirect(url_for("auth.sign_in"))
     context = {"can_create": bool(access.can("application.create")), "has_role": bool(current_user.memberships)}
+    context["tasks"] = tasks.open_for(current_user)
     if access.can("application.create"):
         context["mine"] = queries.rows(queries.written_by(current_user))
     if access.can("applications.decide_any"):
@@ -27,9 +32,11 @@ def index():
         context["signoff"] = queries.rows(queries.awaiting_signoff(current_user))
         context["signoff_asked"] = queries.signoff_asked(current_user)
     if access.can("applications.overview"):
-        context["overview"] = queries.rows(queries.visible(current_user))
-        context["by_stage"] = queries.counts_by(current_user, Application.stage)
-        context["by_status"] = queries.counts_by(current_user, Application.status)
+        everything = queries.Overview()
+        nearest = db.session.scalars(queries.overview(current_user, everything).limit(NEAREST))
+        context["overview"] = queries.by_ids(list(nearest))
+        context["by_stage"], context["by_status"] = queries.overview_counts(current_user, everything)
+        context["labels"] = table_labels()
     if access.can("organisation.manage_any"):
         context["organisation"] = managed_organisation(current_user)
     return render_template("home/index.html", states=STATES, **context)

@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import Form, FormField, HiddenField, RadioField, SelectField, StringField, TextAreaField, ValidationError
 from wtforms.fields import FieldList
 
-from ..core.forms import BaseForm, CheckboxListField, TrimmedMeta, options, within_years
+from ..core.forms import BaseForm, CheckboxListField, TrimmedMeta, counter, options, within_years
 from ..core.i18n import format_number
 from .rules import Participant, count_characters, repeat_items
 from .schema import FieldDef, SectionDef
@@ -175,12 +175,25 @@ def _yes_or_no(form, field):
         raise ValidationError(_l("Answer yes or no."))
 
 
+class ItemList(FieldList):
+    """A repeated section's items, their indices read as ASCII digits only: "items-¹-title" is
+    ignored rather than a 500 (str.isdigit accepts "¹", which int() refuses)."""
+
+    def _extract_indices(self, prefix, formdata):
+        offset = len(prefix) + 1
+        for key in formdata:
+            if key.startswith(prefix):
+                index = counter(key[offset:].split(self._field_separator, 1)[0])
+                if index is not None:
+                    yield index
+
+
 def section_form_class(section: SectionDef, language: str, shared: SharedChoices, participants: list[Participant]):
     fields = {f.key: _wtforms_field(f, language, shared, participants) for f in section.fields}
     attrs = {"version": HiddenField()}
     if section.repeat:
         item_class = type(f"{section.key.title()}Item", (ItemForm,), {**fields, "org": HiddenField()})
-        attrs["items"] = FieldList(FormField(item_class), min_entries=0)
+        attrs["items"] = ItemList(FormField(item_class), min_entries=0)
     else:
         attrs.update(fields)
     return type(f"{section.key.title()}Form", (BaseForm,), attrs)

@@ -1,0 +1,1 @@
+"""An application's tasks: who does what by when."""
