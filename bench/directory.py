@@ -7,15 +7,14 @@ the latency goal is missed. Run with `make bench`."""
 
 from __future__ import annotations
 
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "bench"))
 
 GOALS = {"ratio": 3.0}
 ENTRIES, FEW = 5_000, 50
@@ -46,21 +45,11 @@ def entry_rows(organisation_id: int, start: int, stop: int) -> list[dict]:
     ]
 
 
-def median_ms(client, url: str) -> float:
-    times = []
-    for _ in range(ROUNDS):
-        start = time.perf_counter()
-        response = client.get(url)
-        times.append(time.perf_counter() - start)
-        assert response.status_code == 200, (url, response.status_code)
-    return statistics.median(times) * 1000
-
-
 def main() -> int:
+    from _baseline import BASELINE_URL, add_one_row_route, median_ms
     from querycount import count_queries
     from support import build_app, reset_schema, sign_in_as
     from webapp.auth.models import Membership, Role, User
-    from webapp.core import access
     from webapp.directory.models import DirectoryEntry
     from webapp.extensions import db
     from webapp.organisations.models import Organisation, School
@@ -68,12 +57,7 @@ def main() -> int:
     workdir = Path(tempfile.mkdtemp(prefix="grantpath-bench-"))
     app = build_app(f"sqlite:///{workdir / 'bench.sqlite'}", SERVER_NAME=None)
 
-    @access.signed_in
-    def one_row():
-        """The baseline: the same app, session and user loader, one row read, a line of text."""
-        return db.session.scalar(db.select(Organisation.name).limit(1))
-
-    app.add_url_rule("/bench/one-row", "bench_one_row", one_row)  # before the first request, as Flask wants
+    add_one_row_route(app)
     reset_schema(app)
     with app.app_context():
         organisation = Organisation(name="Solna stad")
@@ -93,7 +77,7 @@ def main() -> int:
             with count_queries() as statements:
                 client.get(url)
             queries[name] = [len(statements)]
-        with_few = {name: median_ms(client, url) for name, url in PAGES.items()}
+        with_few = {name: median_ms(client, url, ROUNDS) for name, url in PAGES.items()}
         db.session.execute(db.insert(DirectoryEntry), entry_rows(organisation.id, FEW, ENTRIES))
         db.session.commit()
         for name, url in PAGES.items():
@@ -101,9 +85,9 @@ def main() -> int:
                 client.get(url)
             queries[name].append(len(statements))
 
-        client.get("/bench/one-row")
-        baseline = median_ms(client, "/bench/one-row")
-        timings = {name: median_ms(client, url) for name, url in PAGES.items()}
+        client.get(BASELINE_URL)
+        baseline = median_ms(client, BASELINE_URL, ROUNDS)
+        timings = {name: median_ms(client, url, ROUNDS) for name, url in PAGES.items()}
         found = db.session.scalar(
             db.select(db.func.count()).select_from(DirectoryEntry).where(DirectoryEntry.topics.like("%climate%"))
         )

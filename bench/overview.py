@@ -9,7 +9,6 @@ against another database. Run with `make bench`."""
 from __future__ import annotations
 
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -19,6 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "bench"))
 
 GOALS = {"ratio": 5.0, "rss_mb": 10.0}
 APPLICATIONS, FEW, SCHOOLS = 10_000, 100, 200
@@ -54,16 +54,6 @@ def application_rows(schools: list[int], owner_id: int, start: int, stop: int) -
     ]
 
 
-def median_ms(client, url: str) -> float:
-    times = []
-    for _ in range(ROUNDS):
-        start = time.perf_counter()
-        response = client.get(url)
-        times.append(time.perf_counter() - start)
-        assert response.status_code == 200, (url, response.status_code)
-    return statistics.median(times) * 1000
-
-
 def rss_mb() -> float:
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -72,11 +62,11 @@ def rss_mb() -> float:
 
 
 def main() -> int:
+    from _baseline import BASELINE_URL, add_one_row_route, median_ms
     from querycount import count_queries
     from support import build_app, reset_schema, sign_in_as
     from webapp.applications.models import Application
     from webapp.auth.models import Membership, Role, User
-    from webapp.core import access
     from webapp.extensions import db
     from webapp.organisations.models import Organisation, School
 
@@ -85,12 +75,7 @@ def main() -> int:
         url = f"sqlite:///{Path(tempfile.mkdtemp(prefix='grantpath-bench-')) / 'bench.sqlite'}"
     app = build_app(url, SERVER_NAME=None)
 
-    @access.signed_in
-    def one_row():
-        """The baseline: the same app, session and user loader, one row read, a line of text."""
-        return db.session.scalar(db.select(Organisation.name).limit(1))
-
-    app.add_url_rule("/bench/one-row", "bench_one_row", one_row)  # before the first request, as Flask wants
+    add_one_row_route(app)
     reset_schema(app)
     with app.app_context():
         organisation = Organisation(name="Solna stad")
@@ -128,9 +113,9 @@ def main() -> int:
             queries[name].append(len(statements))
             queries[name].append(len(response.get_data()))
 
-        client.get("/bench/one-row")
-        baseline = median_ms(client, "/bench/one-row")
-        timings = {name: median_ms(client, page) for name, page in PAGES.items()}
+        client.get(BASELINE_URL)
+        baseline = median_ms(client, BASELINE_URL, ROUNDS)
+        timings = {name: median_ms(client, page, ROUNDS) for name, page in PAGES.items()}
         before = rss_mb()
         for n in range(GROWTH_REQUESTS):
             assert client.get(f"/applications/?page={n % 200 + 1}").status_code == 200
