@@ -78,6 +78,7 @@ def _build(config: dict | None) -> Flask:
     from .directory import access as _directory_access  # noqa: F401  (registers its permission)
     from .directory.views import bp as directory_bp
     from .documents.views import bp as documents_bp
+    from .feeds.views import bp as feeds_bp
     from .home.views import bp as home_bp
     from .lifecycle import engine
     from .partners.views import bp as partners_bp
@@ -107,6 +108,7 @@ def _build(config: dict | None) -> Flask:
         review_bp,
         team_bp,
         tasks_bp,
+        feeds_bp,
     ):
         app.register_blueprint(blueprint)
     engine.check_names()

@@ -103,6 +103,9 @@ RULES = {
     "team.index": Rule(SCHOOL_READERS),
     "team.invite": Rule(EDITORS),
     "tasks.index": Rule(SCHOOL_READERS),
+    "feeds.feed": Rule(frozenset(ROLES), public=True, fixed=404),  # the secret token is the key
+    "feeds.application_feed": Rule(SCHOOL_READERS),
+    "feeds.calendar": Rule(SIGNED_IN),
     "tasks.create": Rule(EDITORS),
     "tasks.edit": Rule(EDITORS),
     "tasks.toggle_done": Rule(EDITORS),

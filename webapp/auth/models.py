@@ -39,6 +39,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Part of every session and remember-me cookie (see get_id): a new one signs out every device.
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
+    # The secret in the user's calendar feed's address (webapp/feeds); a new one revokes the old.
+    calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     # The kinds of optional mail (auth.services.MAIL_KINDS) the user turned off on the account page;
     # ask auth.services.wants_mail. Mail about the account itself is never optional.
     mail_off: Mapped[list[str]] = mapped_column(JSON, default=list)

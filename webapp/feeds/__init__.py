@@ -1,0 +1,1 @@
+"""Calendar feeds: a person's deadlines, milestones and tasks as iCalendar."""
