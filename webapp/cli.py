@@ -82,8 +82,23 @@ def create_organisation(name: str, admin_email: str, admin_name: str):
     click.echo(f"Created {name}. {admin_name} sets a password here: {link}")
 
 
+@click.command("send-reminders")
+def send_reminders():
+    """Mail each person their coming deadlines, milestones and tasks, each once (for cron)."""
+    from datetime import datetime
+
+    from .core import outbox
+    from .core.i18n import STOCKHOLM
+    from .reminders.services import send_reminders as send
+
+    people, items = send(datetime.now(STOCKHOLM).date())
+    sent = outbox.deliver(outbox.pending())
+    click.echo(f"{people} people reminded of {items} items; {sent} mails delivered.")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(programmes_cli)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(demo_data)
     app.cli.add_command(create_organisation)
+    app.cli.add_command(send_reminders)

@@ -84,7 +84,10 @@ def test_a_failed_delivery_stays_pending_until_delivered(smtp_app, make):
 
 
 def test_a_message_is_claimed_once_and_keeps_no_body_once_delivered(app, db, outbox):
+    from datetime import timedelta
+
     from webapp.core import outbox as box
+    from webapp.core.models import utcnow
 
     with app.test_request_context():
         mail.send("elin@example.org", "Länk", "https://grantpath.test/password/reset/secret-token")
@@ -94,6 +97,10 @@ def test_a_message_is_claimed_once_and_keeps_no_body_once_delivered(app, db, out
     assert box._claim(message_id, 0) is True
     assert box._claim(message_id, 0) is False  # a second deliverer that saw the same attempt gets nothing
     assert box.deliver([ready]) == 0 and outbox == []  # already claimed: not sent twice
+    assert box.pending() == []  # nor offered to a second deliverer while the first may be sending it
+    stored = db.session.get(OutboxMessage, message_id)
+    stored.claimed_at = utcnow() - box.CLAIM_EXPIRES - timedelta(seconds=1)  # the first one died mid-send
+    db.session.commit()
     assert box.deliver(box.pending()) == 1 and len(outbox) == 1
     db.session.expire_all()
     stored = db.session.get(OutboxMessage, message_id)

@@ -197,6 +197,11 @@ MAIL_KINDS: dict[str, MailKind] = {
                 "for, approved, declined, reopened or withdrawn."
             ),
         ),
+        MailKind(
+            "reminders",
+            _l("Reminders"),
+            _l("Deadlines, milestones and tasks of the applications you write, a few days before, once for each date."),
+        ),
     )
 }
 

@@ -6,11 +6,27 @@ PostgreSQL needs none of this."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from flask import has_request_context, request
 from sqlalchemy import event
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 _READ_ONLY_METHODS = {"GET", "HEAD", "OPTIONS"}
+_writing_outside_requests: ContextVar[bool] = ContextVar("writing_outside_requests", default=False)
+
+
+@contextmanager
+def writes() -> Iterator[None]:
+    """For a command that reads and then writes (reminders): a transaction begun inside waits for
+    the write lock on SQLite, as a writing request's does, instead of failing beside another writer."""
+    token = _writing_outside_requests.set(True)
+    try:
+        yield
+    finally:
+        _writing_outside_requests.reset(token)
 
 
 def configure(engine) -> None:
@@ -28,5 +44,7 @@ def configure(engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        writing = has_request_context() and request.method not in _READ_ONLY_METHODS
+        writing = _writing_outside_requests.get() or (
+            has_request_context() and request.method not in _READ_ONLY_METHODS
+        )
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")

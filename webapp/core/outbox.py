@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import g, has_request_context
-from sqlalchemy import JSON, String, Text, update
+from sqlalchemy import JSON, String, Text, or_, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -29,6 +29,9 @@ class OutboxMessage(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     attempts: Mapped[int] = mapped_column(default=0)
+    # Set while a deliverer has it: another deliverer leaves it alone unless the claim is older than
+    # CLAIM_EXPIRES (the deliverer died mid-send); cleared when a delivery fails, for the retry.
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str] = mapped_column(Text, default="")
 
 
@@ -41,6 +44,7 @@ def handler(kind: str):
 
 
 MAX_ATTEMPTS = 10
+CLAIM_EXPIRES = timedelta(minutes=15)
 
 
 def enqueue(kind: str, payload: dict) -> OutboxMessage:
@@ -64,7 +68,7 @@ def _claim(message_id: int, seen_attempts: int) -> bool:
             OutboxMessage.attempts == seen_attempts,
             OutboxMessage.delivered_at.is_(None),
         )
-        .values(attempts=seen_attempts + 1)
+        .values(attempts=seen_attempts + 1, claimed_at=utcnow())
     ).rowcount
     db.session.commit()
     return claimed == 1
@@ -84,7 +88,7 @@ def deliver(messages: list[tuple[int, str, dict, int]]) -> int:
             _HANDLERS[kind](payload)
         except Exception as exc:
             log.exception("Outbox message %s (%s) not delivered", message_id, kind)
-            outcome = {"last_error": f"{type(exc).__name__}: {exc}"[:2000]}
+            outcome = {"last_error": f"{type(exc).__name__}: {exc}"[:2000], "claimed_at": None}
         else:
             outcome = {"delivered_at": utcnow(), "last_error": "", "payload": _receipt(payload)}
             sent += 1
@@ -113,10 +117,15 @@ def forget_after_rollback() -> None:
 
 
 def pending(limit: int = 100) -> list[tuple[int, str, dict, int]]:
-    """Undelivered messages that may be tried again, oldest first."""
+    """Undelivered messages that may be tried again, oldest first: not one another deliverer is
+    sending right now (it would go out twice)."""
     query = (
         db.select(OutboxMessage.id, OutboxMessage.kind, OutboxMessage.payload, OutboxMessage.attempts)
-        .where(OutboxMessage.delivered_at.is_(None), OutboxMessage.attempts < MAX_ATTEMPTS)
+        .where(
+            OutboxMessage.delivered_at.is_(None),
+            OutboxMessage.attempts < MAX_ATTEMPTS,
+            or_(OutboxMessage.claimed_at.is_(None), OutboxMessage.claimed_at < utcnow() - CLAIM_EXPIRES),
+        )
         .order_by(OutboxMessage.id)
         .limit(limit)
     )

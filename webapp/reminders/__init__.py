@@ -1,0 +1,1 @@
+"""Reminders: each person's upcoming deadlines, milestones and tasks by mail, once each."""
