@@ -12,6 +12,8 @@ from webapp.auth.forms import MailPreferencesForm
 from webapp.auth.models import Role, User
 from webapp.core.audit import AuditEvent
 
+ALL = list(accounts.MAIL_KINDS)  # "status", "reminders": every optional kind, in their order
+
 
 def _ticks(client) -> dict[str, bool]:
     """Each mail kind's checkbox on the account page: ticked or not."""
@@ -55,16 +57,17 @@ def test_turning_status_mail_off_and_on_again(make, login, db):
     client = login(user)
     response = _save(client)  # nothing ticked: every kind off
     assert response.status_code == 302 and response.headers["Location"] == "/account"
-    assert _reloaded(db, user).mail_off == ["status"]
+    assert sorted(_reloaded(db, user).mail_off) == sorted(ALL)
     assert not accounts.wants_mail(_reloaded(db, user), "status")
     page = client.get("/account").get_data(as_text=True)
     assert ("success", say(lambda: gettext("Your mail settings are saved."), "sv")) in flashes(page)
-    assert _ticks(client) == {"status": False}
+    assert _ticks(client) == dict.fromkeys(ALL, False)
 
     assert _save(client, "status").status_code == 302
-    assert _reloaded(db, user).mail_off == []
+    assert _reloaded(db, user).mail_off == ["reminders"]
     assert accounts.wants_mail(_reloaded(db, user), "status")
-    assert _ticks(client) == {"status": True}
+    assert not accounts.wants_mail(_reloaded(db, user), "reminders")
+    assert _ticks(client) == {"status": True, "reminders": False}
 
 
 def test_saving_is_audited(make, login, db):
@@ -75,15 +78,15 @@ def test_saving_is_audited(make, login, db):
     event = db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "mail_preferences.updated"))
     assert (event.actor_id, event.object_type, event.object_id) == (user.id, "user", user.id)
     assert event.organisation_id == organisation_id
-    assert event.changes == {"mail_off": [[], ["status"]]}
+    assert event.changes == {"mail_off": [[], sorted(ALL)]}
 
 
 @pytest.mark.parametrize(
     "posted",
     [
-        ["status", "spam"],
-        ["status", "password"],  # account mail is not a kind: it cannot be turned off or on
-        ["status", "<script>", "", "status"],
+        [*ALL, "spam"],
+        [*ALL, "password"],  # account mail is not a kind: it cannot be turned off or on
+        [*ALL, "<script>", "", "status"],
     ],
 )
 def test_unknown_kinds_posted_are_ignored(make, login, db, posted):
@@ -96,7 +99,7 @@ def test_unknown_kinds_posted_are_ignored(make, login, db, posted):
 def test_only_unknown_kinds_posted_turn_the_known_ones_off(make, login, db):
     user = make.user()
     assert _save(login(user), "deadlines-someday", "x" * 5000).status_code == 302
-    assert _reloaded(db, user).mail_off == ["status"]
+    assert sorted(_reloaded(db, user).mail_off) == sorted(ALL)
 
 
 def test_other_forms_on_the_page_leave_the_mail_settings_alone(make, login, db):
@@ -105,15 +108,15 @@ def test_other_forms_on_the_page_leave_the_mail_settings_alone(make, login, db):
     _save(client)
     assert client.post("/account", data={"name": "Elin L", "language": "en"}).status_code == 302
     assert client.post("/account", data={"name": "", "language": "en"}).status_code == 422
-    assert _reloaded(db, user).mail_off == ["status"]
-    assert _ticks(client) == {"status": False}  # a refused profile form shows the stored choice
+    assert sorted(_reloaded(db, user).mail_off) == sorted(ALL)
+    assert _ticks(client) == dict.fromkeys(ALL, False)  # a refused profile form shows the stored choice
 
 
 def test_the_mail_form_does_not_change_the_profile(make, login, db):
     user = make.user(name="Elin", language="sv")
     _save(login(user), name="Someone else", language="en")
     saved = _reloaded(db, user)
-    assert (saved.name, saved.language, saved.mail_off) == ("Elin", "sv", ["status"])
+    assert (saved.name, saved.language, sorted(saved.mail_off)) == ("Elin", "sv", sorted(ALL))
 
 
 def test_wants_mail_answers_each_users_choice(make, db):
@@ -122,7 +125,7 @@ def test_wants_mail_answers_each_users_choice(make, db):
     accounts.set_mail_preferences(off, [])
     assert accounts.wants_mail(on, "status") is True
     assert accounts.wants_mail(off, "status") is False
-    assert accounts.wanted_mail(on) == ["status"] and accounts.wanted_mail(off) == []
+    assert accounts.wanted_mail(on) == ALL and accounts.wanted_mail(off) == []
     unsaved = User(email="new@example.org", name="New")  # not flushed: no default yet
     assert accounts.wants_mail(unsaved, "status") is True
 
