@@ -48,7 +48,7 @@ def _overview_filters(args, schools, rounds) -> queries.Overview:
         stage=args.get("stage") if args.get("stage") in set(Stage) else None,
         status=args.get("status") if args.get("status") in set(Status) else None,
         call_round=args.get("round") if args.get("round") in rounds else None,
-        words=tuple(args.get("q", "")[:200].split()[:SEARCH_WORDS]),
+        words=tuple(args.get("q", "").replace("\x00", "")[:200].split()[:SEARCH_WORDS]),  # PostgreSQL refuses a NUL
         sort=sort if sort in queries.SORTS else "deadline",
         direction=args.get("dir") if args.get("dir") in queries.DIRECTIONS else "asc",
     )
