@@ -11,8 +11,9 @@ from sqlalchemy.orm import contains_eager, joinedload, load_only, selectinload
 
 from ..auth.models import Membership, Role, User
 from ..extensions import db
-from ..lifecycle import statuses
+from ..lifecycle import Stage, Status, statuses
 from ..organisations.models import Organisation, School
+from ..programmes import registry
 from .access import visible_clause
 from .models import Application, application_team
 
@@ -57,6 +58,7 @@ SORTS = {
     "changed": (Application.updated_at,),
 }
 DIRECTIONS = ("asc", "desc")
+SEARCH_WORDS = 8  # title words searched at most; the rest are ignored
 
 
 @dataclass(frozen=True)
@@ -72,13 +74,47 @@ class Overview:
     sort: str = "deadline"
     direction: str = "asc"
 
+    @classmethod
+    def from_args(cls, args, schools, rounds) -> Overview:
+        """The filters and order as asked for in `args`; any value that is not one of the choices
+        the page offers is ignored, so an odd URL lists everything rather than failing."""
+        school_id = args.get("school", type=int)
+        sort = args.get("sort", "")
+        return cls(
+            school_id=school_id if school_id in {school.id for school in schools} else None,
+            action_key=args.get("action") if registry.get(args.get("action", "")) else None,
+            stage=args.get("stage") if args.get("stage") in set(Stage) else None,
+            status=args.get("status") if args.get("status") in set(Status) else None,
+            call_round=args.get("round") if args.get("round") in rounds else None,
+            # PostgreSQL refuses a NUL
+            words=tuple(args.get("q", "").replace("\x00", "")[:200].split()[:SEARCH_WORDS]),
+            sort=sort if sort in SORTS else "deadline",
+            direction=args.get("dir") if args.get("dir") in DIRECTIONS else "asc",
+        )
+
+    def args(self) -> dict:
+        """The query-string arguments that ask for these filters (defaults left out): for links
+        to other pages of the list, its export and its charts."""
+        args = {
+            "school": self.school_id,
+            "action": self.action_key,
+            "stage": self.stage,
+            "status": self.status,
+            "round": self.call_round,
+            "q": " ".join(self.words) or None,
+            "sort": None if self.sort == "deadline" else self.sort,
+            "dir": None if self.direction == "asc" else self.direction,
+        }
+        return {key: value for key, value in args.items() if value}
+
 
 def _like(word: str) -> str:
     escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
 
 
-def _narrowed(query: Select, user: User, overview: Overview) -> Select:
+def narrowed(query: Select, user: User, overview: Overview) -> Select:
+    """`query` (joined with School) narrowed to the visible applications that match `overview`."""
     query = query.where(visible_clause(user))
     for column, value in (
         (Application.school_id, overview.school_id),
@@ -97,7 +133,7 @@ def _narrowed(query: Select, user: User, overview: Overview) -> Select:
 def overview(user: User, filters: Overview) -> Select:
     """The ids of the visible applications, narrowed and ordered as asked: the sort reads narrow
     rows, and only the page's ids are loaded (`by_ids`)."""
-    query = _narrowed(db.select(Application.id).join(School, Application.school_id == School.id), user, filters)
+    query = narrowed(db.select(Application.id).join(School, Application.school_id == School.id), user, filters)
     if filters.sort == "deadline" and filters.direction == "asc":
         return query.order_by(*deadline_order())
     columns = SORTS[filters.sort]
@@ -143,7 +179,7 @@ def overview_counts(user: User, filters: Overview) -> tuple[dict[str, int], dict
     by_stage: dict[str, int] = {}
     by_status: dict[str, int] = {}
     for stage, status, count in db.session.execute(
-        _narrowed(query, user, filters).group_by(Application.stage, Application.status)
+        narrowed(query, user, filters).group_by(Application.stage, Application.status)
     ):
         by_stage[stage] = by_stage.get(stage, 0) + count
         by_status[status] = by_status.get(status, 0) + count

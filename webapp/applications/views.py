@@ -12,7 +12,7 @@ from ..core.errors import Conflict, NotAllowed
 from ..core.forms import ActionForm
 from ..core.web import BACK_PAGES, safe_next
 from ..extensions import db
-from ..lifecycle import STAGES, STATES, TRANSITIONS, Stage, Status, perform
+from ..lifecycle import STAGES, STATES, TRANSITIONS, perform
 from ..lifecycle.engine import COMMENT_LIMIT, decide
 from ..planning import plan as planning
 from ..programmes import registry
@@ -33,25 +33,7 @@ BACK_PAGES["application_id"] = "applications.show"
 
 
 PER_PAGE = 50  # rows of the overview's table per page
-SEARCH_WORDS = 8  # title words searched at most; the rest are ignored
 LAST_PAGE = 100_000  # a page number past any real list: larger ones are read as this one
-
-
-def _overview_filters(args, schools, rounds) -> queries.Overview:
-    """The overview's filters and order as asked for; any value that is not one of the choices the
-    page offers is ignored, so an odd URL lists everything rather than failing."""
-    school_id = args.get("school", type=int)
-    sort = args.get("sort", "")
-    return queries.Overview(
-        school_id=school_id if school_id in {school.id for school in schools} else None,
-        action_key=args.get("action") if registry.get(args.get("action", "")) else None,
-        stage=args.get("stage") if args.get("stage") in set(Stage) else None,
-        status=args.get("status") if args.get("status") in set(Status) else None,
-        call_round=args.get("round") if args.get("round") in rounds else None,
-        words=tuple(args.get("q", "").replace("\x00", "")[:200].split()[:SEARCH_WORDS]),  # PostgreSQL refuses a NUL
-        sort=sort if sort in queries.SORTS else "deadline",
-        direction=args.get("dir") if args.get("dir") in queries.DIRECTIONS else "asc",
-    )
 
 
 def _page(query, number: int | None):
@@ -78,18 +60,8 @@ def index():
     narrowed set by stage and by status above it."""
     schools = queries.rows(queries.filter_schools(current_user))
     rounds = queries.call_rounds(current_user)
-    filters = _overview_filters(request.args, schools, rounds)
+    filters = queries.Overview.from_args(request.args, schools, rounds)
     labels = table_labels()
-    args = {
-        "school": filters.school_id,
-        "action": filters.action_key,
-        "stage": filters.stage,
-        "status": filters.status,
-        "round": filters.call_round,
-        "q": " ".join(filters.words) or None,
-        "sort": None if filters.sort == "deadline" else filters.sort,
-        "dir": None if filters.direction == "asc" else filters.direction,
-    }
     by_stage, by_status = queries.overview_counts(current_user, filters)
     page = _page(queries.overview(current_user, filters), request.args.get("page", type=int))
     return render_template(
@@ -97,7 +69,7 @@ def index():
         page=page,
         applications=queries.by_ids(page.items),
         filters=filters,
-        args={key: value for key, value in args.items() if value},
+        args=filters.args(),
         by_stage=by_stage,
         by_status=by_status,
         schools=schools,
