@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
 from ..core.i18n import format_number, format_size
+from ..core.spreadsheets import FORMULA_STARTS, NEUTRALISED_STARTS, neutralise
 from ..extensions import db
 from . import services
 from .forms import MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, EditEntryForm
@@ -22,9 +23,6 @@ REQUIRED_COLUMNS = ("name", "country")
 #: A missing column or an empty cell of these takes the entry form's default.
 DEFAULTS = {"entry_kind": EntryKind.ORGANISATION.value, "kind": "school", "source": ContactSource.OWN_CONTACT.value}
 MAX_BYTES, MAX_ROWS = MAX_IMPORT_BYTES, MAX_IMPORT_ROWS
-#: What a spreadsheet reads as the start of a formula (OWASP "CSV injection"); TAB and CR too on export.
-FORMULA_STARTS = ("=", "+", "-", "@")
-NEUTRALISED_STARTS = (*FORMULA_STARTS, "\t", "\r")
 
 EXCEL_HELP = _l(
     'In Excel choose "Save as" and the file type "CSV UTF-8 (comma delimited) (*.csv)", then upload it again.'
@@ -40,12 +38,6 @@ class Refused(Exception):
 
 
 # The export
-
-
-def neutralise(value) -> str:
-    """A cell a spreadsheet shows as text: one that starts like a formula gets a leading apostrophe."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.lstrip(" ").startswith(NEUTRALISED_STARTS) else text  # " =1+1" runs in some programs
 
 
 def export_rows(query) -> list[tuple]:
