@@ -87,6 +87,7 @@ def _build(config: dict | None) -> Flask:
     from .review import services as _review_effects  # noqa: F401  (registers its lifecycle effects)
     from .review.views import bp as review_bp
     from .sections.views import bp as sections_bp
+    from .statistics.views import bp as statistics_bp
     from .tasks.views import bp as tasks_bp
     from .team.views import bp as team_bp
 
@@ -109,6 +110,7 @@ def _build(config: dict | None) -> Flask:
         team_bp,
         tasks_bp,
         feeds_bp,
+        statistics_bp,
     ):
         app.register_blueprint(blueprint)
     engine.check_names()

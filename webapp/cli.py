@@ -85,13 +85,12 @@ def create_organisation(name: str, admin_email: str, admin_name: str):
 @click.command("send-reminders")
 def send_reminders():
     """Mail each person their coming deadlines, milestones and tasks, each once (for cron)."""
-    from datetime import datetime
 
     from .core import outbox
-    from .core.i18n import STOCKHOLM
+    from .core.i18n import today_in_stockholm
     from .reminders.services import send_reminders as send
 
-    people, items = send(datetime.now(STOCKHOLM).date())
+    people, items = send(today_in_stockholm())
     sent = outbox.deliver(outbox.pending())
     click.echo(f"{people} people reminded of {items} items; {sent} mails delivered.")
 

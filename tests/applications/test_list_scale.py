@@ -81,6 +81,7 @@ def test_the_lists_send_the_same_few_statements_for_100_or_10000_applications(ap
         "/applications/",
         f"/applications/?school={schools[1].id}&action=KA210-SCH&stage=partners&status=draft&round=2027-R2&q=projekt&sort=school&dir=desc",
         "/applications/?sort=changed&dir=desc&page=2",
+        "/applications/?risk=1&sort=title",
         "/",
     ]
 

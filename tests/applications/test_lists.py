@@ -17,7 +17,7 @@ def _ids(query):
     return [a.id for a in queries.rows(query)]
 
 
-def test_open_applications_come_first_nearest_deadline_first(make, db):
+def test_open_applications_come_first_nearest_deadline_first_missed_calls_after(make, db):
     coordinator = make.user(Role.COORDINATOR)
     school = make.school(coordinator.memberships[0].organisation)
     late = make.application(school, title="B", deadline=NOW + timedelta(days=30))
@@ -25,8 +25,9 @@ def test_open_applications_come_first_nearest_deadline_first(make, db):
     tie_a = make.application(school, title="A", deadline=NOW + timedelta(days=30))
     undated = make.application(school, title="C", deadline=None)
     submitted = make.application(school, title="D", deadline=NOW + timedelta(days=1), status=Status.SUBMITTED)
+    missed = make.application(school, title="A0", deadline=datetime.now(UTC) - timedelta(days=2))  # call closed
     db.session.commit()
-    assert _ids(queries.visible(coordinator)) == [soon.id, tie_a.id, late.id, undated.id, submitted.id]
+    assert _ids(queries.visible(coordinator)) == [soon.id, tie_a.id, late.id, undated.id, missed.id, submitted.id]
 
 
 def test_filters_narrow_and_unknown_values_are_ignored(login, make, db):

@@ -45,6 +45,9 @@ RULES = {
     "auth.accept_invitation": Rule(frozenset(ROLES), public=True, fixed=404),
     "auth.account": Rule(SIGNED_IN),
     "applications.index": Rule(SIGNED_IN),
+    # What each user exports is what their overview lists (tests/applications/test_export.py).
+    "applications.export_csv": Rule(SIGNED_IN),
+    "applications.export_xlsx": Rule(SIGNED_IN),
     "applications.create": Rule(WRITERS),
     "applications.show": Rule(SCHOOL_READERS),
     "applications.edit": Rule(EDITORS),
@@ -110,6 +113,7 @@ RULES = {
     "tasks.edit": Rule(EDITORS),
     "tasks.toggle_done": Rule(EDITORS),
     "tasks.add_plan": Rule(EDITORS),
+    "statistics.index": Rule(frozenset({"coordinator", "admin"})),
 }
 
 

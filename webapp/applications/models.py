@@ -42,8 +42,11 @@ class Application(TimestampMixin, db.Model):
     # application to another call.
     call_year: Mapped[int] = mapped_column(default=0)
     deadline: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # The euros the application asks for (budgets/requested.py), kept by every save of a budget
+    # section with an UPDATE of that column alone, so lists sum it in SQL; None until known.
+    requested_eur: Mapped[int | None]
     # Optimistic locking of the record's own fields (title, call, school, team, status): every UPDATE
-    # checks and bumps it. Section, partner, checklist and score saves never touch this row.
+    # checks and bumps it. Section, partner, checklist and score saves never bump it.
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from ..core.audit import AuditEvent
-from ..core.i18n import STOCKHOLM
+from ..core.i18n import today_in_stockholm
 from ..extensions import db
 from ..lifecycle import STAGES, STATES, TRANSITIONS, Stage, State, Status, available
 from .models import Application
@@ -133,7 +133,7 @@ def report_deadlines(application: Application, today: date | None = None) -> lis
     outcome = application.outcome
     if outcome is None or not outcome.granted or Status(application.status) not in _REPORTING_AHEAD:
         return []
-    today = today or datetime.now(STOCKHOLM).date()
+    today = today or today_in_stockholm()
     deadlines = []
     if outcome.interim_report_due:
         sent = outcome.interim_report_sent_on

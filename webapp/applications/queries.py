@@ -5,17 +5,22 @@ overview's table only its own columns and the school)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
-from sqlalchemy import Select, case, func, or_
+from flask import g
+from sqlalchemy import Select, and_, case, false, func, not_, or_
 from sqlalchemy.orm import contains_eager, joinedload, load_only, selectinload
 
 from ..auth.models import Membership, Role, User
+from ..core.i18n import today_in_stockholm
+from ..core.models import utcnow
 from ..extensions import db
 from ..lifecycle import Stage, Status, statuses
 from ..organisations.models import Organisation, School
+from ..planning import plan as planning
 from ..programmes import registry
 from .access import visible_clause
-from .models import Application, application_team
+from .models import Application, Outcome, application_team
 
 
 def _listing() -> Select:
@@ -27,9 +32,14 @@ def _listing() -> Select:
 
 
 def deadline_order():
-    """Applications still racing a deadline first, nearest first; then the rest; ties by title, id."""
+    """Applications still racing a deadline that has not passed first, nearest first; then the rest
+    (a missed call, submitted, closed); ties by title, id."""
+    racing = and_(
+        Application.status.in_(statuses("counts_down")),
+        or_(Application.deadline.is_(None), Application.deadline >= utcnow()),
+    )
     return (
-        case((Application.status.in_(statuses("counts_down")), 0), else_=1),
+        case((racing, 0), else_=1),
         Application.deadline.is_(None),
         Application.deadline,
         Application.title,
@@ -71,6 +81,7 @@ class Overview:
     status: str | None = None
     call_round: str | None = None
     words: tuple[str, ...] = ()
+    at_risk: bool = False
     sort: str = "deadline"
     direction: str = "asc"
 
@@ -86,6 +97,7 @@ class Overview:
             stage=args.get("stage") if args.get("stage") in set(Stage) else None,
             status=args.get("status") if args.get("status") in set(Status) else None,
             call_round=args.get("round") if args.get("round") in rounds else None,
+            at_risk=args.get("risk") == "1",
             # PostgreSQL refuses a NUL
             words=tuple(args.get("q", "").replace("\x00", "")[:200].split()[:SEARCH_WORDS]),
             sort=sort if sort in SORTS else "deadline",
@@ -102,6 +114,7 @@ class Overview:
             "status": self.status,
             "round": self.call_round,
             "q": " ".join(self.words) or None,
+            "risk": "1" if self.at_risk else None,
             "sort": None if self.sort == "deadline" else self.sort,
             "dir": None if self.direction == "asc" else self.direction,
         }
@@ -127,7 +140,49 @@ def narrowed(query: Select, user: User, overview: Overview) -> Select:
             query = query.where(column == value)
     for word in overview.words:
         query = query.where(Application.title.ilike(_like(word), escape="\\"))
+    if overview.at_risk:
+        query = query.where(at_risk_clause(organisations_of(user), today_in_stockholm()))
     return query
+
+
+def overview_for(user: User, args) -> tuple[Overview, list[School], list[str]]:
+    """The overview's filters as `args` ask for them, checked against the schools and call rounds
+    the user may filter by (returned too, for the filter form)."""
+    schools = rows(filter_schools(user))
+    rounds = call_rounds(user)
+    return Overview.from_args(args, schools, rounds), schools, rounds
+
+
+def organisations_of(user: User) -> list[Organisation]:
+    """The user's organisations with their planning settings, read once per request."""
+    cache = g.setdefault("organisations_of", {})
+    if user.id not in cache:
+        cache[user.id] = rows(db.select(Organisation).where(Organisation.id.in_(user.organisation_ids)))
+    return cache[user.id]
+
+
+def not_done(done_when: str):
+    """The SQL condition of a milestone not yet done (planning.plan.is_done, negated)."""
+    done = Application.status.in_(planning.done_statuses(done_when))
+    later = planning.stages_after(done_when)
+    return not_(or_(done, Application.stage.in_(later)) if later else done)
+
+
+def at_risk_clause(organisations: list[Organisation], today: date):
+    """The applications `planning.risks` flags today, as an SQL condition: still racing a deadline
+    that has not passed, and a milestone not done whose date is at most RISK_DAYS days away or past."""
+    per_organisation = []
+    for organisation in organisations:
+        milestones = [
+            and_(Application.deadline < threshold.deadline_before, not_done(threshold.done_when))
+            for threshold in planning.risk_thresholds(organisation, today)
+        ]
+        per_organisation.append(and_(School.organisation_id == organisation.id, or_(false(), *milestones)))
+    return and_(
+        Application.status.in_(statuses("counts_down")),
+        Application.deadline >= planning.start_of(today),
+        or_(false(), *per_organisation),
+    )
 
 
 def overview(user: User, filters: Overview) -> Select:
@@ -160,6 +215,8 @@ def by_ids(ids: list[int]) -> list[Application]:
                 Application.stage,
                 Application.status,
                 Application.deadline,
+                Application.call_round,
+                Application.call_year,
             ),
             contains_eager(Application.school).load_only(School.id, School.name, School.organisation_id),
         )
@@ -168,22 +225,46 @@ def by_ids(ids: list[int]) -> list[Application]:
     return [found[i] for i in ids if i in found]
 
 
-def overview_counts(user: User, filters: Overview) -> tuple[dict[str, int], dict[str, int]]:
-    """How many of the narrowed applications are in each stage and in each status, counted by the
-    database in one GROUP BY."""
+@dataclass(frozen=True)
+class Tiles:
+    """The overview's summary of the narrowed applications."""
+
+    by_stage: dict[str, int]
+    by_status: dict[str, int]
+    at_risk: int
+    requested_eur: int  # what they ask for, where known
+    granted_eur: int  # what was granted
+
+
+def overview_tiles(user: User, filters: Overview) -> Tiles:
+    """Counts by stage and by status, the number at risk and the euros requested and granted of the
+    narrowed applications, added up by the database in one GROUP BY."""
+    risky = at_risk_clause(organisations_of(user), today_in_stockholm())
     query = (
-        db.select(Application.stage, Application.status, func.count())
+        db.select(
+            Application.stage,
+            Application.status,
+            func.count(),
+            func.sum(case((risky, 1), else_=0)),
+            func.sum(Application.requested_eur),
+            func.sum(case((Outcome.granted, Outcome.amount_eur), else_=None)),
+        )
         .select_from(Application)
         .join(School, Application.school_id == School.id)
+        .outerjoin(Outcome, Outcome.application_id == Application.id)
     )
     by_stage: dict[str, int] = {}
     by_status: dict[str, int] = {}
-    for stage, status, count in db.session.execute(
+    at_risk = requested = granted = 0
+    for stage, status, count, risks, asked, won in db.session.execute(
         narrowed(query, user, filters).group_by(Application.stage, Application.status)
     ):
         by_stage[stage] = by_stage.get(stage, 0) + count
         by_status[status] = by_status.get(status, 0) + count
-    return by_stage, by_status
+        at_risk += risks or 0
+        requested += asked or 0
+        granted += won or 0
+    return Tiles(by_stage, by_status, at_risk, requested, granted)
 
 
 def call_rounds(user: User) -> list[str]:

@@ -12,7 +12,7 @@ from wtforms import BooleanField, DateField, IntegerField, StringField, TextArea
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from ..core.forms import BaseForm, within_years
-from ..core.i18n import STOCKHOLM, format_day
+from ..core.i18n import STOCKHOLM, format_day, today_in_stockholm
 from ..documents.forms import PdfField
 from ..programmes import registry
 
@@ -44,7 +44,7 @@ class SubmissionForm(BaseForm):
         return datetime.combine(self.submitted_on.data, self.submitted_time.data, tzinfo=STOCKHOLM)
 
     def validate_submitted_on(self, field):
-        if field.data and field.data > datetime.now(STOCKHOLM).date():
+        if field.data and field.data > today_in_stockholm():
             raise ValidationError(_l("The submission cannot be in the future."))
 
 
@@ -144,7 +144,7 @@ class InterimReportForm(BaseForm):
         self.project_start = project_start
 
     def validate_sent_on(self, field):
-        if field.data and field.data > datetime.now(STOCKHOLM).date():
+        if field.data and field.data > today_in_stockholm():
             raise ValidationError(_l("The report cannot be sent in the future."))
         if field.data and self.project_start and field.data < self.project_start:
             raise ValidationError(

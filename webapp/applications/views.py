@@ -3,13 +3,15 @@ and taking a lifecycle transition (completing a stage today; sending, approving 
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, stream_with_context, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..core import access
+from ..core.downloads import attachment
 from ..core.errors import Conflict, NotAllowed
 from ..core.forms import ActionForm
+from ..core.i18n import format_number, today_in_stockholm
 from ..core.web import BACK_PAGES, safe_next
 from ..extensions import db
 from ..lifecycle import STAGES, STATES, TRANSITIONS, perform
@@ -17,7 +19,7 @@ from ..lifecycle.engine import COMMENT_LIMIT, decide
 from ..planning import plan as planning
 from ..programmes import registry
 from ..sections import services as sections
-from . import presenters, queries, round_caps, services
+from . import export, presenters, queries, round_caps, services
 from .forms import ApplicationForm, EditApplicationForm
 from .lifecycle import DECLARATIONS, current_signature, declaration_text
 from .models import Application, SignatureKind
@@ -36,12 +38,13 @@ PER_PAGE = 50  # rows of the overview's table per page
 LAST_PAGE = 100_000  # a page number past any real list: larger ones are read as this one
 
 
-def _page(query, number: int | None):
-    """Page `number` of the overview; a page past the last answers the last one."""
-    number = min(max(number or 1, 1), LAST_PAGE)
-    result = db.paginate(query, page=number, per_page=PER_PAGE, error_out=False)
-    if result.pages and result.page > result.pages:
-        result = db.paginate(query, page=result.pages, per_page=PER_PAGE, error_out=False)
+def _page(query, number: int | None, total: int):
+    """Page `number` of the overview; a page past the last answers the last one. The tiles have
+    counted the list already (`total`), so the database is not asked to count it again."""
+    last = max(1, -(-total // PER_PAGE))
+    number = min(max(number or 1, 1), LAST_PAGE, last)
+    result = db.paginate(query, page=number, per_page=PER_PAGE, error_out=False, count=False)
+    result.total = total
     return result
 
 
@@ -53,25 +56,38 @@ def table_labels() -> dict:
     }
 
 
+def risks_of(applications: list[Application]) -> dict[int, list]:
+    """Each listed application's risks today, as its plan card words them."""
+    organisations = {organisation.id: organisation for organisation in queries.organisations_of(current_user)}
+    today = today_in_stockholm()
+    found = {}
+    for application in applications:
+        definition = sections.definition_of(application)
+        organisation = organisations.get(application.school.organisation_id)
+        plan = planning.plan(application, definition, organisation, today) if organisation else None
+        found[application.id] = planning.risks(plan, application)
+    return found
+
+
 @bp.get("/")
 @access.signed_in
 def index():
     """The overview of every application the user sees, a page at a time, with the counts of the
     narrowed set by stage and by status above it."""
-    schools = queries.rows(queries.filter_schools(current_user))
-    rounds = queries.call_rounds(current_user)
-    filters = queries.Overview.from_args(request.args, schools, rounds)
+    filters, schools, rounds = queries.overview_for(current_user, request.args)
     labels = table_labels()
-    by_stage, by_status = queries.overview_counts(current_user, filters)
-    page = _page(queries.overview(current_user, filters), request.args.get("page", type=int))
+    tiles = queries.overview_tiles(current_user, filters)
+    total = sum(tiles.by_stage.values())
+    page = _page(queries.overview(current_user, filters), request.args.get("page", type=int), total)
+    applications = queries.by_ids(page.items)
     return render_template(
         "applications/index.html",
         page=page,
-        applications=queries.by_ids(page.items),
+        applications=applications,
+        risks=risks_of(applications),
         filters=filters,
         args=filters.args(),
-        by_stage=by_stage,
-        by_status=by_status,
+        tiles=tiles,
         schools=schools,
         rounds=rounds,
         actions=registry.all_actions(),
@@ -262,3 +278,53 @@ def transition(application: Application, transition_key: str):
     if done.stage is not None and done.target is None:  # a completed stage: on to the stage it now stands in
         return redirect(url_for("sections.stage", application_id=application.id, stage=application.stage))
     return redirect(overview if form is not None else back)
+
+
+# The overview's export: the list as filtered, as a spreadsheet (webapp/applications/export.py).
+
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _export(extension: str):
+    """The overview's rows for the same filters, as `index` reads them, in a file; a list longer
+    than one file holds sends the user back to the overview to narrow it."""
+    filters, _schools, _rounds = queries.overview_for(current_user, request.args)
+    try:
+        export.check_size(current_user, filters)
+    except export.TooManyRows as refusal:
+        flash(
+            _(
+                "The list has %(num)s applications; at most %(max)s are exported at a time. Narrow the filter and export again.",
+                num=format_number(refusal.total),
+                max=format_number(export.MAX_EXPORT_ROWS),
+            ),
+            "warning",
+        )
+        return redirect(url_for("applications.index", **filters.args()))
+    name = export.file_name(extension)
+    if extension == "csv":
+        body = stream_with_context(export.csv_body(export.rows(current_user, filters)))
+        return attachment(_first_then(export.csv_header(), body), name, "text/csv")
+    workbook = export.xlsx_file(current_user, filters)
+    response = attachment(export.chunks(workbook), name, XLSX_MIMETYPE)
+    response.call_on_close(workbook.close)  # also when no byte is read (HEAD)
+    return response
+
+
+@bp.get("/export.csv")
+@access.signed_in
+def export_csv():
+    return _export("csv")
+
+
+@bp.get("/export.xlsx")
+@access.signed_in
+def export_xlsx():
+    return _export("xlsx")
+
+
+def _first_then(first: bytes, rest):
+    """`first`, then `rest`, closed with this: a client that reads only the first chunk (werkzeug's
+    test client does) never enters the contexts `stream_with_context` pushes for `rest`."""
+    yield first
+    yield from rest

@@ -87,8 +87,13 @@ def format_day(day: date | datetime | None) -> str:
     return babel_format_date(day, "long", locale=current_language())
 
 
+def today_in_stockholm() -> date:
+    """Today's date where the schools are: what days left and milestones count from."""
+    return datetime.now(STOCKHOLM).date()
+
+
 def days_until(moment: datetime | None, today: date | None = None) -> int | None:
     if moment is None:
         return None
-    today = today or datetime.now(STOCKHOLM).date()
+    today = today or today_in_stockholm()
     return (moment.astimezone(STOCKHOLM).date() - today).days

@@ -70,6 +70,11 @@ _NAV_BY_BLUEPRINT = {
     "activity": "applications",
     "directory": "directory",
     "review": "applications",
+    "statistics": "applications",
+    "tasks": "applications",
+    "team": "applications",
+    "annexes": "applications",
+    "feeds": "applications",
     "admin": "administration",
 }
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from ..applications.models import Application
+from ..applications.models import Application, Outcome
 from ..auth.models import Membership, Role, User
 from ..core.models import utcnow
 from ..extensions import db
@@ -44,17 +44,45 @@ TOPICS = ["klimat", "läsning", "matematik", "demokrati", "musik", "idrott", "ma
 PARTNERS = [("Kouvolan koulu", "FI", "Kouvola"), ("Ringsted Skole", "DK", "Ringsted"), ("Brno ZŠ", "CZ", "Brno")]
 
 
-def _calls() -> list[tuple[str, str, int, object, str | None, str | None]]:
-    """(action, round, call year, deadline, first section, its first text field) of every round."""
+def _amounts(definition) -> list[int]:
+    """Euros an application of this action may ask for: its lump sums, else unit-cost totals."""
+    rule = definition.lump_sum_split
+    if rule is not None:
+        section_key, field_key = rule.lump_sum.split(".")
+        field = next(f for f in definition.section(section_key).fields if f.key == field_key)
+        return [int(choice.value) for choice in field.choices or () if choice.value.isdigit()] or [30_000]
+    return [12_000 + 1_500 * step for step in range(20)] if definition.unit_costs is not None else []
+
+
+def _calls() -> list[tuple]:
+    """(action, round, call year, deadline, first section, its first text field, amounts) of every round."""
     calls = []
     for definition in registry.all_actions():
         section = definition.sections[0]
         field = next((f.key for f in section.fields if f.type in ("text", "textarea")), None)
         for call_round in definition.call_rounds:
             calls.append(
-                (definition.key, call_round.id, definition.call_year, call_round.deadline_utc, section.key, field)
+                (
+                    definition.key,
+                    call_round.id,
+                    definition.call_year,
+                    call_round.deadline_utc,
+                    section.key,
+                    field,
+                    _amounts(definition),
+                )
             )
     return calls
+
+
+#: The statuses whose applications have an outcome, and whether it was a grant.
+OUTCOMES = {
+    Status.GRANTED: True,
+    Status.REPORTING: True,
+    Status.CLOSED: True,
+    Status.REJECTED: False,
+    Status.RESERVE_LIST: False,
+}
 
 
 def _in_batches(model, rows: list[dict]) -> None:
@@ -104,7 +132,7 @@ def add(organisation: Organisation, count: int) -> int:
     first_application = (db.session.scalar(db.select(db.func.max(Application.id))) or 0) + 1
     rows = []
     for n in range(count):
-        action, round_id, year, deadline, _section, _field = calls[n % len(calls)]
+        action, round_id, year, deadline, _section, _field, amounts = calls[n % len(calls)]
         stage, status = PLACES[(n * 7) % len(PLACES)]
         changed = now - timedelta(days=n % 400, minutes=n)
         rows.append(
@@ -118,6 +146,7 @@ def add(organisation: Organisation, count: int) -> int:
                 "title": f"{TOPICS[n % len(TOPICS)].capitalize()} och {TOPICS[(n * 3 + 1) % len(TOPICS)]} {n + 1}",
                 "stage": stage,
                 "status": status,
+                "requested_eur": amounts[n % len(amounts)] if amounts and stage != Stage.IDEA else None,
                 "created_at": changed - timedelta(days=30),
                 "updated_at": changed,
             }
@@ -143,10 +172,23 @@ def add(organisation: Organisation, count: int) -> int:
     )
     answers = []
     for n, application in enumerate(applications):
-        _action, _round, _year, _deadline, section, field = calls[n % len(calls)]
+        _action, _round, _year, _deadline, section, field, _amounts = calls[n % len(calls)]
         if field:
             text = f"Eleverna arbetar med {TOPICS[n % len(TOPICS)]} tillsammans med sin partnerskola."
             answers.append({"application_id": application, "section_key": section, "data": {field: text}})
     _in_batches(SectionAnswer, answers)
+    _in_batches(
+        Outcome,
+        [
+            {
+                "application_id": application["id"],
+                "granted": OUTCOMES[application["status"]],
+                "amount_eur": application["requested_eur"] if OUTCOMES[application["status"]] else None,
+                "recorded_at": now,
+            }
+            for application in (dict(row, id=i) for i, row in zip(applications, rows, strict=True))
+            if application["status"] in OUTCOMES
+        ],
+    )
     db.session.commit()
     return len(applications)

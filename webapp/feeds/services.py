@@ -7,7 +7,7 @@ revokes the old address."""
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from flask_babel import force_locale, gettext
 from icalendar import Calendar, Event
@@ -17,7 +17,7 @@ from ..applications.models import Application
 from ..auth.models import User
 from ..auth.services import public_link
 from ..core import audit
-from ..core.i18n import STOCKHOLM
+from ..core.i18n import today_in_stockholm
 from ..core.models import utcnow
 from ..extensions import db
 from ..lifecycle import statuses
@@ -60,7 +60,7 @@ def feed_of_application(application: Application, language: str) -> bytes:
 
 
 def _calendar(language: str, applications, name: str) -> bytes:
-    today = datetime.now(STOCKHOLM).date()
+    today = today_in_stockholm()
     tasks = _open_tasks([a.id for a in applications])
     calendar = Calendar()
     calendar.add("prodid", "-//Grantpath//Grantpath//EN")

@@ -35,7 +35,7 @@ def index():
         everything = queries.Overview()
         nearest = db.session.scalars(queries.overview(current_user, everything).limit(NEAREST))
         context["overview"] = queries.by_ids(list(nearest))
-        context["by_stage"], context["by_status"] = queries.overview_counts(current_user, everything)
+        context["tiles"] = queries.overview_tiles(current_user, everything)
         context["labels"] = table_labels()
     if access.can("organisation.manage_any"):
         context["organisation"] = managed_organisation(current_user)

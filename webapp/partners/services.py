@@ -3,13 +3,13 @@ and never commit; the request boundary does."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from ..applications.models import Application
 from ..auth.models import User
 from ..core import audit
 from ..core.errors import Conflict
-from ..core.i18n import STOCKHOLM
+from ..core.i18n import today_in_stockholm
 from ..core.models import versioned_write
 from ..directory import learning as directory
 from ..extensions import db
@@ -89,7 +89,7 @@ _NULLABLE = {"oid", "next_step_due", "status_since", "directory_entry_id"}
 def _assign(partner: Partner, data: dict) -> None:
     """Sets the fields given; the day of the status is today's when the status changes."""
     if "status" in data and data["status"] != partner.status:
-        partner.status_since = datetime.now(STOCKHOLM).date()
+        partner.status_since = today_in_stockholm()
     for field, value in data.items():
         if field == "country":
             value = registry.countries().normalise(value)  # EL (Erasmus+ codes) is stored as GR

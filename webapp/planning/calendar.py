@@ -26,6 +26,7 @@ def is_working_day(day: date) -> bool:
     return day.weekday() < 5 and day not in _holidays(day.year)
 
 
+@cache
 def working_days_before(day: date, count: int) -> date:
     """The date `count` working days before `day` (`day` itself for 0): 3 before Thursday
     1 April 2027 is Thursday 25 March, over Easter Monday and Good Friday."""

@@ -7,13 +7,13 @@ never from status names."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import LazyString, lazy_ngettext
 from flask_babel import lazy_gettext as _l
 
-from ..core.i18n import STOCKHOLM, current_language, days_until
+from ..core.i18n import STOCKHOLM, current_language, days_until, today_in_stockholm
 from ..lifecycle.stages import Stage
 from ..lifecycle.states import STATES, Status
 from ..programmes.base import Localised
@@ -104,17 +104,42 @@ def _stage_passed(application, stage: Stage) -> bool:
     return order.index(current) > order.index(stage)
 
 
-def is_done(done_when: str, application) -> bool:
-    """Whether the application is past what a milestone stands for."""
-    state = STATES[Status(application.status)]
+def _done_in(state, done_when: str) -> bool:
+    """Whether a milestone counts done in `state`, whatever the stage."""
     approved = state.writing_done and (state.counts_down or state.sent)  # not declined or withdrawn
     if done_when == "signed_off":
         return approved and not state.waits_for_coordinator
     if done_when == "approved":
         return approved
-    if done_when == "every_stage":
-        return approved or state.waits_for_principal
-    return approved or state.waits_for_principal or _stage_passed(application, Stage.PARTNERS)
+    return approved or state.waits_for_principal  # every_stage, partners_stage
+
+
+#: The milestones that also count done once the application's stage is past this one.
+DONE_BY_STAGE = {"partners_stage": Stage.PARTNERS}
+
+
+def done_statuses(done_when: str) -> tuple[Status, ...]:
+    """The statuses in which a milestone counts done whatever the stage: for SQL filters."""
+    return tuple(state.status for state in STATES.values() if _done_in(state, done_when))
+
+
+def stages_after(done_when: str) -> tuple[Stage, ...]:
+    """The stages in which a milestone counts done whatever the status (none for most): for SQL."""
+    stage = DONE_BY_STAGE.get(done_when)
+    order = list(Stage)
+    return tuple(order[order.index(stage) + 1 :]) if stage else ()
+
+
+def is_done(done_when: str, application) -> bool:
+    """Whether the application is past what a milestone stands for."""
+    if _done_in(STATES[Status(application.status)], done_when):
+        return True
+    stage = DONE_BY_STAGE.get(done_when)
+    return stage is not None and _stage_passed(application, stage)
+
+
+def _wanted(organisation, milestones) -> tuple[Milestone, ...]:
+    return tuple(m for m in milestones if m.only_if is None or getattr(organisation, m.only_if, False))
 
 
 def plan(application, definition, organisation, today: date, milestones=None) -> Plan | None:
@@ -132,8 +157,8 @@ def plan(application, definition, organisation, today: date, milestones=None) ->
         days_left=days_until(utc, today),
     )
     milestones = default_milestones() if milestones is None else milestones
-    wanted = [m for m in milestones if m.only_if is None or getattr(organisation, m.only_if, False)]
-    leads = lead_days(organisation, tuple(wanted))
+    wanted = _wanted(organisation, milestones)
+    leads = lead_days(organisation, wanted)
     planned = []
     for m in wanted:
         due = working_days_before(stockholm.date(), leads[m.key])
@@ -157,8 +182,9 @@ def _label(localised: Localised) -> LazyString:
 
 def risks(plan: Plan | None, application) -> list[Risk]:
     """Each milestone not done that is overdue or at most RISK_DAYS days away, in words; none once
-    the deadline no longer applies (submitted, declined, withdrawn)."""
-    if plan is None or not STATES[Status(application.status)].counts_down:
+    the deadline no longer applies (submitted, declined, withdrawn) or has passed (the call is
+    closed: nothing left to catch up on)."""
+    if plan is None or not STATES[Status(application.status)].counts_down or plan.deadline.days_left < 0:
         return []
     found = []
     for m in plan.milestones:
@@ -185,10 +211,45 @@ def risks(plan: Plan | None, application) -> list[Risk]:
     return found
 
 
+@dataclass(frozen=True)
+class RiskThreshold:
+    """An organisation's milestone is a risk today for every application whose milestone is not done
+    and whose deadline is before `deadline_before`: the same rule as `risks`, for SQL."""
+
+    done_when: str
+    deadline_before: datetime  # UTC
+
+
+def _last_deadline_day(lead: int, latest_due: date) -> date:
+    """The last deadline date whose milestone, `lead` working days earlier, falls on `latest_due`
+    or before (the milestone's date never decreases as the deadline's moves later)."""
+    day = latest_due
+    while working_days_before(day + timedelta(days=1), lead) <= latest_due:
+        day += timedelta(days=1)
+    return day
+
+
+def start_of(day: date) -> datetime:
+    """The first moment of `day` in Stockholm, in UTC: deadlines before it fall on an earlier day."""
+    return datetime.combine(day, time(), tzinfo=STOCKHOLM).astimezone(UTC)
+
+
+def risk_thresholds(organisation, today: date, milestones=None) -> list[RiskThreshold]:
+    """For each of the organisation's milestones, the deadlines before which it is a risk today
+    (its date at most RISK_DAYS days away, or past)."""
+    milestones = _wanted(organisation, default_milestones() if milestones is None else milestones)
+    leads = lead_days(organisation, milestones)
+    found = []
+    for m in milestones:
+        last = _last_deadline_day(leads[m.key], today + timedelta(days=RISK_DAYS))
+        found.append(RiskThreshold(m.done_when, start_of(last + timedelta(days=1))))
+    return found
+
+
 def overview(application, definition, today: date | None = None) -> Overview | None:
     """The overview's plan card, while the call's deadline still applies to the application."""
     if not STATES[Status(application.status)].counts_down:
         return None
-    today = today or datetime.now(STOCKHOLM).date()
+    today = today or today_in_stockholm()
     found = plan(application, definition, application.school.organisation, today)
     return Overview(found, risks(found, application)) if found else None

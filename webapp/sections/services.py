@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
-from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -17,11 +16,12 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from ..applications.models import Application
 from ..auth.models import User
+from ..budgets import requested
 from ..core import audit
 from ..core.access import Decision
 from ..core.errors import Conflict
 from ..core.forms import counter
-from ..core.i18n import STOCKHOLM
+from ..core.i18n import today_in_stockholm
 from ..core.models import versioned_write
 from ..directory.learning import matching_entry
 from ..extensions import db
@@ -168,7 +168,18 @@ def save_section(
         {"characters": before},
         {"section": section_key, "characters": _size(data)},  # the key as a change, so the log names it
     )
+    definition = definition_of(application)
+    if definition is not None and section_key in requested.budget_sections(definition):
+        keep_requested(application, definition)
     return row
+
+
+def keep_requested(application: Application, definition: ActionDefinition) -> None:
+    """Stores what the application asks for, in euros, for the lists' sums. An UPDATE of its own,
+    not through the ORM: it must not bump the record's version, or a budget saved by one writer
+    would make another's edit of the title a conflict."""
+    amount = requested.requested_eur(definition, answers(application), participants(application))
+    db.session.execute(db.update(Application).where(Application.id == application.id).values(requested_eur=amount))
 
 
 def _version_row(row: SectionAnswer) -> SectionVersion:
@@ -321,7 +332,7 @@ def _copy_partners(source: Application, target: Application, copies: list[Sectio
     """The earlier application's partners, linked to their directory entries (or the entry of the
     same name and country; a partner that declined stays behind); a confirmation was for the earlier application, so it is asked again."""
     mapping = {}
-    today = datetime.now(STOCKHOLM).date()
+    today = today_in_stockholm()
     for partner in source.partners:
         if partner.status == PartnerStatus.DECLINED:
             continue
