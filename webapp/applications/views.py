@@ -57,14 +57,19 @@ def table_labels() -> dict:
 
 
 def risks_of(applications: list[Application]) -> dict[int, list]:
-    """Each listed application's risks today, as its plan card words them."""
+    """Each listed application's risks today, as its plan card words them; the plan is worked out
+    only for those whose deadline is near enough for any milestone to be a risk."""
     organisations = {organisation.id: organisation for organisation in queries.organisations_of(current_user)}
     today = today_in_stockholm()
+    horizons = {key: planning.risk_horizon(organisation, today) for key, organisation in organisations.items()}
     found = {}
     for application in applications:
-        definition = sections.definition_of(application)
         organisation = organisations.get(application.school.organisation_id)
-        plan = planning.plan(application, definition, organisation, today) if organisation else None
+        deadline = application.deadline
+        if organisation is None or deadline is None or deadline >= horizons[organisation.id]:
+            found[application.id] = []
+            continue
+        plan = planning.plan(application, sections.definition_of(application), organisation, today)
         found[application.id] = planning.risks(plan, application)
     return found
 

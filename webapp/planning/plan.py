@@ -246,6 +246,11 @@ def risk_thresholds(organisation, today: date, milestones=None) -> list[RiskThre
     return found
 
 
+def risk_horizon(organisation, today: date) -> datetime:
+    """No application of the organisation whose deadline is this late or later is at risk today."""
+    return max(threshold.deadline_before for threshold in risk_thresholds(organisation, today))
+
+
 def overview(application, definition, today: date | None = None) -> Overview | None:
     """The overview's plan card, while the call's deadline still applies to the application."""
     if not STATES[Status(application.status)].counts_down:
