@@ -149,7 +149,7 @@ def overview_for(user: User, args) -> tuple[Overview, list[School], list[str]]:
     """The overview's filters as `args` ask for them, checked against the schools and call rounds
     the user may filter by (returned too, for the filter form)."""
     schools = rows(filter_schools(user))
-    rounds = call_rounds(user)
+    rounds = registry.round_ids()
     return Overview.from_args(args, schools, rounds), schools, rounds
 
 
@@ -267,18 +267,6 @@ def overview_tiles(user: User, filters: Overview) -> Tiles:
     return Tiles(by_stage, by_status, at_risk, requested, granted)
 
 
-def call_rounds(user: User) -> list[str]:
-    """The call rounds the visible applications belong to, newest first: the round filter's choices."""
-    query = (
-        db.select(Application.call_round)
-        .join(School, Application.school_id == School.id)
-        .where(visible_clause(user))
-        .group_by(Application.call_round)
-        .order_by(Application.call_round.desc())
-    )
-    return list(db.session.scalars(query))
-
-
 def written_by(user: User) -> Select:
     """The applications a teacher writes: owned or on the team, still in play."""
     on_team = db.select(application_team.c.application_id).where(application_team.c.user_id == user.id)
@@ -348,8 +336,14 @@ def schools_for_new_application(user: User) -> Select:
 
 
 def filter_schools(user: User) -> Select:
-    """The schools a list may be filtered by: every school of the user's organisations."""
-    return db.select(School).where(School.organisation_id.in_(user.organisation_ids)).order_by(School.name)
+    """The schools a list may be filtered by: every school of the user's organisations (their id
+    and name, all the filter shows)."""
+    return (
+        db.select(School)
+        .where(School.organisation_id.in_(user.organisation_ids))
+        .options(load_only(School.id, School.name))
+        .order_by(School.name)
+    )
 
 
 def rows(query: Select) -> list:

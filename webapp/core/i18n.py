@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from functools import cache
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
 from babel import Locale
@@ -45,7 +45,13 @@ def territory_names(language: str) -> dict[str, str]:
 def format_moment(moment: datetime | None, zone: ZoneInfo = STOCKHOLM) -> str:
     if moment is None:
         return ""
-    lang = current_language()
+    return _moment_text(moment, zone, current_language())
+
+
+@lru_cache(maxsize=4096)
+def _moment_text(moment: datetime, zone: ZoneInfo, lang: str) -> str:
+    """Remembered: a list shows the same few call deadlines on many rows, and Babel's formatting
+    is the slowest part of a row."""
     return babel_format_datetime(moment, DATETIME_PATTERNS.get(lang, DATETIME_PATTERNS["en"]), tzinfo=zone, locale=lang)
 
 

@@ -54,6 +54,12 @@ def for_round(key: str, round_id: str) -> ActionDefinition | None:
     return next((d for d in years.values() if d.call_round(round_id)), None)
 
 
+def round_ids() -> list[str]:
+    """Every call round any definition names, newest first: the lists' round filter."""
+    ids = {r.id for years in _catalogue().actions.values() for d in years.values() for r in d.call_rounds}
+    return sorted(ids, reverse=True)
+
+
 def open_rounds(now):
     """(definition, its open rounds) for every action that has a round still open."""
     result = []
