@@ -76,10 +76,22 @@ instance/secret_key:
 db-upgrade: install instance/secret_key
 	$(FLASK) db upgrade
 
+# The demo on http://127.0.0.1:$(PORT) through gunicorn (gunicorn.conf.py); `make run DEBUG=1`
+# serves it through Flask's development server instead, reloading on every change.
+DEMO_ENV := GRANTPATH_DEMO=1 GRANTPATH_SESSION_COOKIE_SECURE=false GRANTPATH_REMEMBER_COOKIE_SECURE=false
 run: db-upgrade
 	GRANTPATH_DEMO=1 $(FLASK) demo-data --if-empty
-	GRANTPATH_DEMO=1 GRANTPATH_SESSION_COOKIE_SECURE=false GRANTPATH_REMEMBER_COOKIE_SECURE=false \
-		$(FLASK) run --host 127.0.0.1 --port $(PORT)
+ifdef DEBUG
+	$(DEMO_ENV) $(FLASK) run --debug --host 127.0.0.1 --port $(PORT)
+else
+	$(DEMO_ENV) $(BIN)/gunicorn -c gunicorn.conf.py --bind 127.0.0.1:$(PORT)
+endif
+
+# A deployment: the database at DATABASE_URL (and Redis at REDIS_URL, when set) brought up to date,
+# then gunicorn on GRANTPATH_BIND (default 127.0.0.1:5000). No demo data, secure cookies.
+serve: install
+	$(FLASK) db upgrade
+	$(BIN)/gunicorn -c gunicorn.conf.py
 
 test: install-test
 	$(BIN)/pytest

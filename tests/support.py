@@ -8,13 +8,14 @@ import os
 import smtplib
 import socket
 import tempfile
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from flask import has_app_context
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 
 from webapp import create_app
 from webapp.extensions import db as _db
@@ -199,3 +200,24 @@ def app_with_smtp(db_url: str, port: int, **extra):
         with app.app_context():
             _db.session.remove()
             _db.engine.dispose()
+
+
+@contextmanager
+def fresh_database(tmp_path):
+    """An empty database for migrations: a file on SQLite, a schema of its own on PostgreSQL
+    (dropped afterwards)."""
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        yield "sqlite:///" + str(tmp_path / "migrated.sqlite")
+        return
+    schema = f"migration_{uuid.uuid4().hex[:8]}"
+    engine = create_engine(base)
+    with engine.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in base else "?"
+    try:
+        yield f"{base}{sep}options=-csearch_path%3D{schema}"
+    finally:
+        with engine.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        engine.dispose()

@@ -79,6 +79,7 @@ def _build(config: dict | None) -> Flask:
     from .directory.views import bp as directory_bp
     from .documents.views import bp as documents_bp
     from .feeds.views import bp as feeds_bp
+    from .health.views import bp as health_bp
     from .home.views import bp as home_bp
     from .lifecycle import engine
     from .partners.views import bp as partners_bp
@@ -111,6 +112,7 @@ def _build(config: dict | None) -> Flask:
         tasks_bp,
         feeds_bp,
         statistics_bp,
+        health_bp,
     ):
         app.register_blueprint(blueprint)
     engine.check_names()

@@ -16,6 +16,8 @@ class ConfigError(RuntimeError):
 
 
 DEFAULT_UPLOAD_BYTES = 10 * 1024 * 1024
+#: Read from the environment without the GRANTPATH_ prefix too, as hosting platforms name them.
+PLATFORM_VARIABLES = ("DATABASE_URL", "REDIS_URL")
 #: What a request may carry beyond the largest upload: the form's other fields and multipart framing.
 REQUEST_SLACK_BYTES = 1024 * 1024
 
@@ -39,6 +41,8 @@ def defaults(instance_path: str) -> dict:
         "PERMANENT_SESSION_LIFETIME": 60 * 60 * 12,
         "WTF_CSRF_TIME_LIMIT": None,  # a long writing session must not lose its form to an expired token
         "RATELIMIT_STORAGE_URI": "memory://",
+        # Redis (redis://host:6379/0), when several instances run: the sign-in counters live there.
+        "REDIS_URL": None,
         "RATELIMIT_HEADERS_ENABLED": True,
         # Failed sign-ins per address from one client, and per client over all addresses.
         "SIGNIN_LIMITS": "10 per minute;50 per hour",
@@ -73,8 +77,13 @@ def load(app, overrides: dict | None) -> None:
     if not app.config.get("SECRET_KEY") and key_file.is_file():
         app.config["SECRET_KEY"] = key_file.read_text().strip()
     app.config.from_prefixed_env(prefix="GRANTPATH")
+    for name in PLATFORM_VARIABLES:  # the names hosting platforms set, where Grantpath's own are not
+        if not app.config.get(name) and os.environ.get(name):
+            app.config[name] = os.environ[name]
     if "DATABASE_URL" in app.config:
         app.config["SQLALCHEMY_DATABASE_URI"] = app.config.pop("DATABASE_URL")
+    if app.config.get("REDIS_URL") and app.config.get("RATELIMIT_STORAGE_URI") == "memory://":
+        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]  # counters every instance shares
     if overrides:
         app.config.update(overrides)
     validate(app.config)

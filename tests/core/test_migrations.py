@@ -1,37 +1,13 @@
 """The schema comes from Alembic: an upgrade on an empty database must match the models exactly."""
 
-import os
-import uuid
-from contextlib import contextmanager
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
-from support import build_app, insert_one_application
+from support import build_app, fresh_database, insert_one_application
 from webapp.extensions import db
-
-
-@contextmanager
-def fresh_database(tmp_path):
-    """An empty database for migrations: a file on SQLite, a schema of its own on PostgreSQL
-    (dropped afterwards)."""
-    base = os.environ.get("TEST_DATABASE_URL")
-    if not base:
-        yield "sqlite:///" + str(tmp_path / "migrated.sqlite")
-        return
-    schema = f"migration_{uuid.uuid4().hex[:8]}"
-    engine = create_engine(base)
-    with engine.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in base else "?"
-    try:
-        yield f"{base}{sep}options=-csearch_path%3D{schema}"
-    finally:
-        with engine.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        engine.dispose()
 
 
 def test_upgrade_on_empty_database_matches_the_models(tmp_path):

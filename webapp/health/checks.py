@@ -1,0 +1,54 @@
+"""What the health endpoints check: each part answers "ok" or says in a short phrase what is wrong,
+without a stack trace (an operator reads it, a load balancer only reads the status)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask import current_app
+
+from ..extensions import db
+
+MIGRATIONS = Path(__file__).resolve().parent.parent.parent / "migrations"
+REDIS_TIMEOUT_SECONDS = 2
+
+
+def database() -> str:
+    try:
+        with db.engine.connect() as connection:
+            connection.execute(db.text("SELECT 1"))
+    except Exception as exc:
+        return f"unreachable ({type(exc).__name__})"
+    return "ok"
+
+
+def redis() -> str | None:
+    """None where no REDIS_URL is configured (one instance, nothing shared)."""
+    url = current_app.config.get("REDIS_URL")
+    if not url:
+        return None
+    import redis as redis_client
+
+    try:
+        client = redis_client.Redis.from_url(
+            url, socket_connect_timeout=REDIS_TIMEOUT_SECONDS, socket_timeout=REDIS_TIMEOUT_SECONDS
+        )
+        client.ping()
+    except Exception as exc:
+        return f"unreachable ({type(exc).__name__})"
+    return "ok"
+
+
+def schema() -> str:
+    """Whether the database carries the newest migration (`flask db upgrade` has run)."""
+    heads = set(ScriptDirectory(str(MIGRATIONS)).get_heads())
+    try:
+        with db.engine.connect() as connection:
+            current = set(MigrationContext.configure(connection).get_current_heads())
+    except Exception as exc:
+        return f"unreachable ({type(exc).__name__})"
+    if current == heads:
+        return "ok"
+    return f"not upgraded (at {', '.join(sorted(current)) or 'nothing'}, code needs {', '.join(sorted(heads))})"
