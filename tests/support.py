@@ -75,6 +75,9 @@ class IsolatedClient(FlaskClient):
         ctx = self.application.app_context()
         ctx.push()
         try:
+            # Read whole and closed, as a server closes every response: what runs on close (the
+            # outbox's delivery) has run when the test looks.
+            kwargs.setdefault("buffered", True)
             return super().open(*args, **kwargs)
         finally:
             ctx.pop()

@@ -1,7 +1,7 @@
 """The outbox: side effects that leave the process (mail now; reminders and renders later) are
 written as rows in the request's own transaction and delivered only after it commits, so nothing
-goes out for a change that was rolled back. Delivery runs inline after the commit; what fails stays
-pending for `flask outbox deliver` (a queue can later take the same rows)."""
+goes out for a change that was rolled back. Delivery runs after the commit, once the response has
+gone out; what fails stays pending for `flask outbox deliver` (a queue can later take the same rows)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from flask import g, has_request_context
+from flask import current_app, g, has_request_context
 from sqlalchemy import JSON, String, Text, or_, update
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -95,6 +95,25 @@ def deliver(messages: list[tuple[int, str, dict, int]]) -> int:
         db.session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id).values(**outcome))
         db.session.commit()
     return sent
+
+
+def after_response(messages: list[tuple[int, str, dict, int]]) -> Callable[[], None]:
+    """What delivers the request's messages once the server has sent its response (the WSGI
+    server's close): nobody waits for a mail server, and a request takes as long whether it mails
+    someone or not, so "forgot password" does not tell which addresses have an account. In an app
+    context and a session of its own; what fails stays pending for `flask outbox deliver`."""
+    app = current_app._get_current_object()
+
+    def deliver_now() -> None:
+        with app.app_context():
+            try:
+                deliver(messages)
+            except Exception:
+                log.exception("The outbox could not be delivered after the response")
+            finally:
+                db.session.remove()
+
+    return deliver_now
 
 
 def _receipt(payload: dict) -> dict:

@@ -135,11 +135,12 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def commit_and_harden(response):
         """The request boundary: one commit for a successful request, one rollback otherwise; the
-        outbox is delivered only after the commit."""
+        outbox is delivered only after the commit, once the response has gone out."""
         if response.status_code < 400:
             ready = outbox.enqueued_in_request()
             db.session.commit()
-            outbox.deliver(ready)
+            if ready:
+                response.call_on_close(outbox.after_response(ready))
         else:
             db.session.rollback()
             outbox.forget_after_rollback()
