@@ -49,6 +49,10 @@ def defaults(instance_path: str) -> dict:
         "SIGNIN_CLIENT_LIMITS": "30 per minute;200 per hour",
         # Where people reach Grantpath (scheme and host, no path): every mailed link starts with it.
         "PUBLIC_URL": "http://127.0.0.1:5000",
+        # How many reverse proxies stand in front of the app (nginx, a load balancer): their
+        # X-Forwarded-For/-Proto/-Host are believed that many hops deep (werkzeug's ProxyFix). 0: none,
+        # and the headers are ignored, as anyone can send them.
+        "PROXY_FIX_HOPS": 0,
         # Flask's own: the host names requests may name (None: any); e.g. ["grantpath.example.org"].
         "TRUSTED_HOSTS": None,
         "MAIL_SERVER": "",
@@ -126,6 +130,9 @@ def validate(config) -> None:
             f"PUBLIC_URL {public_url!r} is not the address where people reach Grantpath, "
             "such as https://grantpath.example.org (http or https, a host, no path)"
         )
+    hops = config.get("PROXY_FIX_HOPS", 0)
+    if isinstance(hops, bool) or not isinstance(hops, int) or not 0 <= hops <= 5:
+        raise ConfigError(f"PROXY_FIX_HOPS {hops!r} is not the number of proxies in front of Grantpath (0 to 5)")
     upload = config.get("MAX_UPLOAD_BYTES", DEFAULT_UPLOAD_BYTES)
     if isinstance(upload, bool) or not isinstance(upload, int) or upload < 1:
         raise ConfigError(f"MAX_UPLOAD_BYTES {upload!r} is not a number of bytes, such as 10485760 (10 MB)")

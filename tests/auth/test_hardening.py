@@ -272,3 +272,26 @@ def test_only_plain_same_site_paths_are_followed_after_a_form(target, followed):
     from webapp.core.web import safe_next
 
     assert (safe_next(target, "/") == target) is followed
+
+
+@pytest.mark.parametrize("hops", [0, 1])
+def test_behind_a_proxy_each_client_counts_on_its_own_only_when_the_proxy_is_trusted(db_url, make, hops):
+    """Every request comes from the proxy's address; the client's is in X-Forwarded-For."""
+    app = build_app(db_url, PROXY_FIX_HOPS=hops)
+    make.user(email=EMAIL, password=TEST_PASSWORD)
+    _db.session.commit()
+    allowed = parse_many(app.config["SIGNIN_LIMITS"])[0].amount
+
+    def through_proxy(client, password, behind):
+        data = {"email": EMAIL, "password": password}
+        proxy = {"REMOTE_ADDR": "127.0.0.1"}
+        return client.post("/sign-in", data=data, headers={"X-Forwarded-For": behind}, environ_base=proxy)
+
+    attacker = app.test_client()
+    for i in range(allowed + 1):
+        through_proxy(attacker, f"guess {i}", ATTACKER)
+    owner = through_proxy(app.test_client(), TEST_PASSWORD, OWNER).status_code
+    assert owner == (302 if hops else 429)  # untrusted, the header is ignored and everyone is the proxy
+    with app.app_context():
+        _db.engine.dispose()
+

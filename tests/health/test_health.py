@@ -73,7 +73,6 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.mark.skipif(os.environ.get("TEST_DATABASE_URL") is not None, reason="serves a SQLite file of its own")
 def test_gunicorn_serves_the_app_with_the_repositorys_settings(tmp_path):
     url = "sqlite:///" + str(tmp_path / "served.sqlite")
     app = build_app(url)
