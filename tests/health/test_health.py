@@ -14,7 +14,6 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-import pytest
 from flask_migrate import upgrade
 
 from support import build_app, fresh_database
