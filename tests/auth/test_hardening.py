@@ -294,4 +294,3 @@ def test_behind_a_proxy_each_client_counts_on_its_own_only_when_the_proxy_is_tru
     assert owner == (302 if hops else 429)  # untrusted, the header is ignored and everyone is the proxy
     with app.app_context():
         _db.engine.dispose()
-

@@ -1,6 +1,5 @@
 """The schema comes from Alembic: an upgrade on an empty database must match the models exactly."""
 
-
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
