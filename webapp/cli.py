@@ -1,4 +1,5 @@
-"""Flask commands: `flask --app webapp demo-data`, `programmes check`, `outbox deliver`, `create-organisation`."""
+"""Flask commands: `flask --app webapp demo-data`, `programmes check`, `outbox deliver`, `create-organisation`,
+`send-reminders`, `worker`, `jobs failed`, `jobs retry`."""
 
 from __future__ import annotations
 
@@ -95,7 +96,50 @@ def send_reminders():
     click.echo(f"{people} people reminded of {items} items; {sent} mails delivered.")
 
 
+jobs_cli = AppGroup("jobs", help="The job queue on Redis (REDIS_URL): its dead letters.")
+
+
+def _needs_redis() -> None:
+    from .core import jobs
+
+    if not jobs.enabled():
+        raise click.ClickException("No job queue: set REDIS_URL (without it, jobs run in the web process).")
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Stop once the queue is empty.")
+def worker(burst: bool):
+    """Run queued jobs (mail; with REDIS_URL set), retrying failed ones on their schedule."""
+    from .core import jobs
+
+    _needs_redis()
+    jobs.work(burst=burst)
+
+
+@jobs_cli.command("failed")
+def failed_jobs():
+    """List the jobs that ran out of tries."""
+    from .core import jobs
+
+    _needs_redis()
+    found = jobs.failed()
+    for job in found:
+        click.echo(f"{job['id']}  {job['function']}  {job['ended_at']}  {job['error']}")
+    click.echo(f"{len(found)} failed.")
+
+
+@jobs_cli.command("retry")
+def retry_jobs():
+    """Put every failed job back in line."""
+    from .core import jobs
+
+    _needs_redis()
+    click.echo(f"{jobs.retry_failed()} back in the queue.")
+
+
 def init_app(app: Flask) -> None:
+    app.cli.add_command(worker)
+    app.cli.add_command(jobs_cli)
     app.cli.add_command(programmes_cli)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(demo_data)

@@ -14,6 +14,7 @@ from sqlalchemy import JSON, String, Text, or_, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
+from . import jobs
 from .models import UTCDateTime, utcnow
 
 log = logging.getLogger("grantpath.outbox")
@@ -97,6 +98,33 @@ def deliver(messages: list[tuple[int, str, dict, int]]) -> int:
     return sent
 
 
+class Undelivered(RuntimeError):
+    """Some of a job's messages did not go out: the queue tries the job again later."""
+
+
+def deliver_job(message_ids: list[int]) -> int:
+    """The queue's job (webapp/core/jobs.py): delivers those of these messages still pending."""
+    try:
+        messages = pending(len(message_ids) or 1, ids=message_ids)
+        sent = deliver(messages)
+        if sent < len(messages):
+            raise Undelivered(f"{len(messages) - sent} of {len(messages)} messages not delivered; see the outbox")
+        return sent
+    finally:
+        db.session.remove()
+
+
+def dispatch(messages: list[tuple[int, str, dict, int]], response) -> None:
+    """After the request's commit: to the queue when there is one, else delivered by this process
+    once the response has gone out."""
+    if not messages:
+        return
+    if jobs.enabled():
+        jobs.enqueue("webapp.core.outbox.deliver_job", [message_id for message_id, *_rest in messages])
+    else:
+        response.call_on_close(after_response(messages))
+
+
 def after_response(messages: list[tuple[int, str, dict, int]]) -> Callable[[], None]:
     """What delivers the request's messages once the server has sent its response (the WSGI
     server's close): nobody waits for a mail server, and a request takes as long whether it mails
@@ -135,9 +163,9 @@ def forget_after_rollback() -> None:
     g.pop("outbox_messages", None)
 
 
-def pending(limit: int = 100) -> list[tuple[int, str, dict, int]]:
-    """Undelivered messages that may be tried again, oldest first: not one another deliverer is
-    sending right now (it would go out twice)."""
+def pending(limit: int = 100, ids: list[int] | None = None) -> list[tuple[int, str, dict, int]]:
+    """Undelivered messages that may be tried again (of `ids`, if given), oldest first: not one
+    another deliverer is sending right now (it would go out twice)."""
     query = (
         db.select(OutboxMessage.id, OutboxMessage.kind, OutboxMessage.payload, OutboxMessage.attempts)
         .where(
@@ -148,4 +176,6 @@ def pending(limit: int = 100) -> list[tuple[int, str, dict, int]]:
         .order_by(OutboxMessage.id)
         .limit(limit)
     )
+    if ids is not None:
+        query = query.where(OutboxMessage.id.in_(ids))
     return [tuple(row) for row in db.session.execute(query)]

@@ -139,8 +139,7 @@ def init_app(app: Flask) -> None:
         if response.status_code < 400:
             ready = outbox.enqueued_in_request()
             db.session.commit()
-            if ready:
-                response.call_on_close(outbox.after_response(ready))
+            outbox.dispatch(ready, response)
         else:
             db.session.rollback()
             outbox.forget_after_rollback()
