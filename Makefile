@@ -107,6 +107,12 @@ bench: install-test
 	@missed=""; for b in bench/[!_]*.py; do [ -e "$$b" ] || continue; echo "== $$b"; $(BIN)/python $$b || missed="$$missed $$b"; done; \
 	if [ -n "$$missed" ]; then echo "goals missed in:$$missed"; exit 1; fi
 
+# The throughput benchmark for ten minutes a page (half an hour in all), the workers' memory over the
+# whole run held to its goal; PostgreSQL on this machine (BENCH_DATABASE_URL for another). Not in `make test`.
+.PHONY: soak
+soak: install-test
+	$(BIN)/python bench/throughput.py --duration 600
+
 extract-messages: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 -o translations/messages.pot --no-location --sort-output --omit-header .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete --omit-header

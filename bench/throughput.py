@@ -17,6 +17,7 @@ import http.cookiejar
 import json
 import os
 import re
+import resource
 import runpy
 import subprocess
 import sys
@@ -28,7 +29,7 @@ import urllib.parse
 import urllib.request
 import uuid
 from collections import Counter
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,10 +65,8 @@ class Connection:
     async def close(self) -> None:
         if self.writer is not None:
             self.writer.close()
-            try:
+            with suppress(OSError):
                 await self.writer.wait_closed()
-            except OSError:
-                pass
         self.reader = self.writer = None
         self.served = 0
 
@@ -153,7 +152,7 @@ async def _load(spec: dict) -> dict:
     for request in requests.values():
         await asyncio.gather(*(_hammer(host, port, request, spec["warm_up"], None) for _ in range(spec["connections"])))
     print("measuring", flush=True)
-    report = {}
+    report, cpu, measuring = {}, _cpu_seconds(), time.perf_counter()
     for name, request in requests.items():
         results = {"latencies": [], "statuses": Counter(), "errors": Counter(), "retries": 0}
         started = time.perf_counter()
@@ -171,7 +170,14 @@ async def _load(spec: dict) -> dict:
             "socket_errors": dict(results["errors"]),
             "retries": results["retries"],
         }
+    # Whether the client, not the server, is the limit: the share of a core it used while measuring.
+    report["client_share"] = (_cpu_seconds() - cpu) / (time.perf_counter() - measuring)
     return report
+
+
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _percentile(values: list[float], fraction: float) -> float:
@@ -376,9 +382,9 @@ def run_load(base: str, cookie: str, pages: dict[str, str], duration: float, mas
 
 
 def main(duration: float) -> int:
-    from _baseline import BASELINE_URL
     from sqlalchemy import create_engine, text
 
+    from _baseline import BASELINE_URL
     from webapp.demo import DEMO_PASSWORD
 
     base_url = os.environ.get("BENCH_DATABASE_URL") or DATABASE
@@ -390,10 +396,11 @@ def main(duration: float) -> int:
         with probe.connect() as conn:
             conn.execute(text("SELECT 1"))
         probe.dispose()
-    except Exception as exc:  # noqa: BLE001  (any reason the database cannot be reached is reported as is)
+    except Exception as exc:  # any reason the database cannot be reached, reported as is
         print(f"PostgreSQL at {base_url} cannot be reached: {exc}")
         return 1
 
+    load = os.getloadavg()
     log = Path(tempfile.mkdtemp(prefix="grantpath-throughput-")) / "gunicorn.log"
     with own_schema(base_url) as url:
         started = time.perf_counter()
@@ -414,6 +421,10 @@ def main(duration: float) -> int:
         f"gunicorn {settings['worker_class']}, {settings['workers']} workers x {settings['threads']} threads, "
         f"max_requests {settings['max_requests']}; {CONNECTIONS} keep-alive connections from another process, "
         f"{duration:g} s a page after {WARM_UP_SECONDS:g} s of warm-up each"
+    )
+    print(
+        f"the load generator used {report['client_share']:.0%} of a core; load average {load[0]:.1f} before, "
+        f"{os.getloadavg()[0]:.1f} after, on {os.cpu_count()} cores (other work on the machine lowers every figure)"
     )
     missed = []
     minimal = report["minimal"]["per_second"]
