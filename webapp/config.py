@@ -81,11 +81,16 @@ def load(app, overrides: dict | None) -> None:
     if not app.config.get("SECRET_KEY") and key_file.is_file():
         app.config["SECRET_KEY"] = key_file.read_text().strip()
     app.config.from_prefixed_env(prefix="GRANTPATH")
-    for name in PLATFORM_VARIABLES:  # the names hosting platforms set, where Grantpath's own are not
-        if not app.config.get(name) and os.environ.get(name):
+    default_database = defaults(app.instance_path)["SQLALCHEMY_DATABASE_URI"]
+    for name in PLATFORM_VARIABLES:  # the names hosting platforms set, where nothing of ours says otherwise
+        explicit = app.config.get(name) or (
+            name == "DATABASE_URL" and app.config["SQLALCHEMY_DATABASE_URI"] != default_database
+        )
+        if not explicit and os.environ.get(name):
             app.config[name] = os.environ[name]
     if "DATABASE_URL" in app.config:
         app.config["SQLALCHEMY_DATABASE_URI"] = app.config.pop("DATABASE_URL")
+    app.config["SQLALCHEMY_DATABASE_URI"] = with_driver(app.config["SQLALCHEMY_DATABASE_URI"])
     if app.config.get("REDIS_URL") and app.config.get("RATELIMIT_STORAGE_URI") == "memory://":
         app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]  # counters every instance shares
     if overrides:
@@ -93,6 +98,16 @@ def load(app, overrides: dict | None) -> None:
     validate(app.config)
     if app.config.get("MAX_CONTENT_LENGTH") is None:
         app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_UPLOAD_BYTES"] + REQUEST_SLACK_BYTES
+
+
+def with_driver(uri):
+    """A PostgreSQL URL as platforms write it (postgres://, postgresql://) with the driver Grantpath
+    installs (psycopg 3); any other URL as it is."""
+    if isinstance(uri, str):
+        for scheme in ("postgres://", "postgresql://"):
+            if uri.startswith(scheme):
+                return "postgresql+psycopg://" + uri[len(scheme) :]
+    return uri
 
 
 def validate(config) -> None:

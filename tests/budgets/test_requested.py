@@ -46,3 +46,16 @@ def test_saving_the_budget_section_keeps_the_amount_and_not_the_version(make, db
     sections.save_section(teacher, stored(), "idea", {}, 0)  # not a budget section: nothing asked again
     db.session.commit()
     assert (stored().requested_eur, stored().version) == (30_000, version)
+
+
+def test_a_new_application_started_from_an_earlier_one_asks_for_the_same(make, db):
+    from webapp.applications import services as applications
+
+    teacher = make.user(Role.TEACHER)
+    school = teacher.memberships[0].school
+    earlier = make.application(school, owner=teacher)
+    sections.save_section(teacher, earlier, "context", {"lump_sum": "60000"}, 0)
+    db.session.commit()
+    again = applications.create(teacher, school, "KA210-SCH", "2027-R1", "Läsglädje igen", copy_from=earlier)
+    db.session.commit()
+    assert again.requested_eur == 60_000

@@ -8,6 +8,7 @@ import pytest
 from support import ROOT
 from webapp import create_app
 from webapp.config import ConfigError, validate
+from webapp.extensions import db
 
 
 @pytest.mark.parametrize(
@@ -50,3 +51,32 @@ def test_cli_start_with_a_bad_database_url_prints_one_line():
     assert lines[0].endswith(str(error.value))  # the validation's own sentence, naming the URL
     assert env["GRANTPATH_DATABASE_URL"] in lines[0]
     assert "Traceback" not in result.stderr
+
+
+PLATFORM_DB = "postgres://grantpath@db.example.org/grantpath"
+
+
+def _database_of(monkeypatch, tmp_path, **env) -> str:
+    for name in ("GRANTPATH_DATABASE_URL", "GRANTPATH_SQLALCHEMY_DATABASE_URI", "DATABASE_URL", "REDIS_URL"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("GRANTPATH_SECRET_KEY", "a-secret-for-the-config-test")
+    app = create_app()
+    with app.app_context():
+        db.engine.dispose()
+    return app.config["SQLALCHEMY_DATABASE_URI"], app.config["RATELIMIT_STORAGE_URI"]
+
+
+def test_a_platforms_database_url_and_redis_url_are_read_with_the_driver_we_install(monkeypatch, tmp_path):
+    uri, limits = _database_of(monkeypatch, tmp_path, DATABASE_URL=PLATFORM_DB, REDIS_URL="redis://127.0.0.1:6379/12")
+    assert uri == "postgresql+psycopg://grantpath@db.example.org/grantpath"
+    assert limits == "redis://127.0.0.1:6379/12"  # the sign-in counters every instance shares
+
+
+def test_our_own_database_setting_wins_over_the_platforms(monkeypatch, tmp_path):
+    ours = "sqlite:///" + str(tmp_path / "ours.sqlite")
+    uri, _ = _database_of(monkeypatch, tmp_path, DATABASE_URL=PLATFORM_DB, GRANTPATH_SQLALCHEMY_DATABASE_URI=ours)
+    assert uri == ours
+    uri, _ = _database_of(monkeypatch, tmp_path, DATABASE_URL=PLATFORM_DB, GRANTPATH_DATABASE_URL=ours)
+    assert uri == ours

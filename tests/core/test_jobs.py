@@ -74,3 +74,14 @@ def test_a_failing_delivery_is_retried_then_kept_as_a_dead_letter_and_sent_back(
         assert jobs.failed() == []
     assert [recipients for recipients, _text in inbox.messages] == [[EMAIL]]
     assert _messages()[0].delivered_at is not None
+
+
+def test_with_redis_down_the_saved_change_still_mails_from_the_web_process(queued, make, db_url):
+    app = build_app(db_url, REDIS_URL=f"redis://127.0.0.1:{free_port()}/0", RATELIMIT_STORAGE_URI="memory://")
+    app.extensions["mail_outbox"] = []
+    make.user(email=EMAIL)
+    db.session.commit()
+    assert app.test_client().post("/password/forgot", data={"email": EMAIL}).status_code == 302
+    assert [mail["To"] for mail in app.extensions["mail_outbox"]] == [EMAIL]
+    with app.app_context():
+        db.engine.dispose()

@@ -6,12 +6,15 @@ PostgreSQL needs none of this."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import logging
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from flask import has_request_context, request
+from flask import g, has_request_context, request
 from sqlalchemy import event
+
+log = logging.getLogger("grantpath.database")
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 _READ_ONLY_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -48,3 +51,29 @@ def configure(engine) -> None:
             has_request_context() and request.method not in _READ_ONLY_METHODS
         )
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+
+
+def after_commit(write: Callable[[], None]) -> None:
+    """Runs `write` in a short transaction of its own once the request has committed (at once
+    outside a request): for a write to a row the request holds locked for sharing (PostgreSQL's
+    FOR SHARE), which two requests both updating would turn into a deadlock."""
+    if has_request_context():
+        g.setdefault("after_commit", []).append(write)
+    else:
+        write()
+
+
+def run_after_commit(session) -> None:
+    """The request boundary's second step: each deferred write, committed on its own; one that fails
+    is logged and rolled back, and the others still run."""
+    for write in g.pop("after_commit", []):
+        try:
+            write()
+            session.commit()
+        except Exception:
+            session.rollback()
+            log.exception("A write after the request's commit failed")
+
+
+def forget_after_commit() -> None:
+    g.pop("after_commit", None)

@@ -29,8 +29,20 @@ def enabled() -> bool:
     return bool(current_app.config.get("REDIS_URL"))
 
 
+REDIS_TIMEOUT_SECONDS = 2  # a request waits no longer for a Redis that does not answer
+
+
 def _connection() -> Redis:
-    return Redis.from_url(current_app.config["REDIS_URL"])
+    """The app's one Redis client (its connection pool), made on first use."""
+    client = current_app.extensions.get("jobs_redis")
+    if client is None:
+        client = Redis.from_url(
+            current_app.config["REDIS_URL"],
+            socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
+            socket_timeout=REDIS_TIMEOUT_SECONDS,
+        )
+        current_app.extensions["jobs_redis"] = client
+    return client
 
 
 def queue() -> Queue:
@@ -46,7 +58,7 @@ def enqueue(function_path: str, *args) -> str:
 
 def work(burst: bool = False) -> None:
     """Runs jobs until stopped (or, with `burst`, until the queue is empty)."""
-    connection = _connection()
+    connection = Redis.from_url(current_app.config["REDIS_URL"])  # no read timeout: a worker waits for jobs
     worker = SimpleWorker([Queue(QUEUE_NAME, connection=connection)], connection=connection)
     worker.work(burst=burst, with_scheduler=True)
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from flask import current_app, g, has_request_context
-from sqlalchemy import JSON, String, Text, or_, update
+from sqlalchemy import JSON, String, Text, func, or_, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -103,12 +103,20 @@ class Undelivered(RuntimeError):
 
 
 def deliver_job(message_ids: list[int]) -> int:
-    """The queue's job (webapp/core/jobs.py): delivers those of these messages still pending."""
+    """The queue's job (webapp/core/jobs.py): delivers those of these messages still pending, and
+    fails (to be tried again later) while any of them is not delivered, also one that another
+    deliverer holds: if that one died mid-send, the retry finds the message free again."""
     try:
-        messages = pending(len(message_ids) or 1, ids=message_ids)
-        sent = deliver(messages)
-        if sent < len(messages):
-            raise Undelivered(f"{len(messages) - sent} of {len(messages)} messages not delivered; see the outbox")
+        sent = deliver(pending(len(message_ids) or 1, ids=message_ids))
+        left = db.session.scalar(
+            db.select(func.count()).where(
+                OutboxMessage.id.in_(message_ids),
+                OutboxMessage.delivered_at.is_(None),
+                OutboxMessage.attempts < MAX_ATTEMPTS,
+            )
+        )
+        if left:
+            raise Undelivered(f"{left} of {len(message_ids)} messages not delivered yet; see the outbox")
         return sent
     finally:
         db.session.remove()
@@ -120,9 +128,12 @@ def dispatch(messages: list[tuple[int, str, dict, int]], response) -> None:
     if not messages:
         return
     if jobs.enabled():
-        jobs.enqueue("webapp.core.outbox.deliver_job", [message_id for message_id, *_rest in messages])
-    else:
-        response.call_on_close(after_response(messages))
+        try:
+            jobs.enqueue("webapp.core.outbox.deliver_job", [message_id for message_id, *_rest in messages])
+            return
+        except Exception:  # Redis is down: the change is saved, so its mail goes out from here
+            log.exception("The job queue refused the outbox's messages; delivering them after the response")
+    response.call_on_close(after_response(messages))
 
 
 def after_response(messages: list[tuple[int, str, dict, int]]) -> Callable[[], None]:

@@ -24,7 +24,7 @@ from werkzeug.exceptions import SecurityError
 from wtforms import HiddenField, SelectField
 
 from ..extensions import db, login_manager
-from . import access, forms, i18n, outbox
+from . import access, database, forms, i18n, outbox
 from .errors import NotAllowed
 from .forms import LANGUAGE_CHOICES, BaseForm, options
 
@@ -139,9 +139,11 @@ def init_app(app: Flask) -> None:
         if response.status_code < 400:
             ready = outbox.enqueued_in_request()
             db.session.commit()
+            database.run_after_commit(db.session)
             outbox.dispatch(ready, response)
         else:
             db.session.rollback()
+            database.forget_after_commit()
             outbox.forget_after_rollback()
         headers = response.headers
         headers.setdefault(

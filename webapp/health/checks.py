@@ -3,6 +3,7 @@ without a stack trace (an operator reads it, a load balancer only reads the stat
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 from alembic.runtime.migration import MigrationContext
@@ -41,9 +42,18 @@ def redis() -> str | None:
     return "ok"
 
 
+@cache
+def _heads() -> frozenset[str]:
+    """The newest migrations this code knows, read once (the files do not change while it runs)."""
+    return frozenset(ScriptDirectory(str(MIGRATIONS)).get_heads())
+
+
 def schema() -> str:
     """Whether the database carries the newest migration (`flask db upgrade` has run)."""
-    heads = set(ScriptDirectory(str(MIGRATIONS)).get_heads())
+    try:
+        heads = _heads()
+    except Exception as exc:  # the migrations folder missing or broken
+        return f"migrations unreadable ({type(exc).__name__})"
     try:
         with db.engine.connect() as connection:
             current = set(MigrationContext.configure(connection).get_current_heads())

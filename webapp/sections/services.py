@@ -19,6 +19,7 @@ from ..auth.models import User
 from ..budgets import requested
 from ..core import audit
 from ..core.access import Decision
+from ..core.database import after_commit
 from ..core.errors import Conflict
 from ..core.forms import counter
 from ..core.i18n import today_in_stockholm
@@ -177,9 +178,16 @@ def save_section(
 def keep_requested(application: Application, definition: ActionDefinition) -> None:
     """Stores what the application asks for, in euros, for the lists' sums. An UPDATE of its own,
     not through the ORM: it must not bump the record's version, or a budget saved by one writer
-    would make another's edit of the title a conflict."""
+    would make another's edit of the title a conflict; and after the request's commit, when the
+    save no longer holds the application's row for sharing (two budget saves at once would
+    otherwise deadlock on PostgreSQL)."""
     amount = requested.requested_eur(definition, answers(application), participants(application))
-    db.session.execute(db.update(Application).where(Application.id == application.id).values(requested_eur=amount))
+    application_id = application.id
+
+    def store() -> None:
+        db.session.execute(db.update(Application).where(Application.id == application_id).values(requested_eur=amount))
+
+    after_commit(store)
 
 
 def _version_row(row: SectionAnswer) -> SectionVersion:
@@ -319,6 +327,10 @@ def copy_content(source: Application, target: Application, definition: ActionDef
     if with_partners:
         _copy_partners(source, target, copies)
     start_history(copies)  # the copied texts start the new history
+    db.session.flush()
+    target.requested_eur = requested.requested_eur(
+        definition, {row.section_key: row.data for row in copies}, participants(target)
+    )  # a new row: no other writer to step around
 
 
 def start_history(rows: list[SectionAnswer]) -> None:
