@@ -27,7 +27,6 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-import uuid
 from collections import Counter
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -194,21 +193,11 @@ def client_main() -> int:
 # --- the server, its data and its memory ---------------------------------------------------------
 
 
-@contextmanager
 def own_schema(base: str):
     """A schema of its own in the PostgreSQL database at `base`, dropped afterwards."""
-    from sqlalchemy import create_engine, text
+    from support import postgres_schema
 
-    schema = f"throughput_{uuid.uuid4().hex[:8]}"
-    engine = create_engine(base)
-    with engine.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield f"{base}{'&' if '?' in base else '?'}options=-csearch_path%3D{schema}"
-    finally:
-        with engine.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        engine.dispose()
+    return postgres_schema(base, "throughput")
 
 
 def load_data(url: str) -> tuple[int, int]:

@@ -206,6 +206,22 @@ def app_with_smtp(db_url: str, port: int, **extra):
 
 
 @contextmanager
+def postgres_schema(base: str, prefix: str) -> Iterator[str]:
+    """A schema of its own in the PostgreSQL database at `base` (the URL that uses it), dropped
+    afterwards with everything in it."""
+    schema = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    engine = create_engine(base)
+    with engine.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield f"{base}{'&' if '?' in base else '?'}options=-csearch_path%3D{schema}"
+    finally:
+        with engine.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        engine.dispose()
+
+
+@contextmanager
 def fresh_database(tmp_path):
     """An empty database for migrations: a file on SQLite, a schema of its own on PostgreSQL
     (dropped afterwards)."""
@@ -213,14 +229,5 @@ def fresh_database(tmp_path):
     if not base:
         yield "sqlite:///" + str(tmp_path / "migrated.sqlite")
         return
-    schema = f"migration_{uuid.uuid4().hex[:8]}"
-    engine = create_engine(base)
-    with engine.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in base else "?"
-    try:
-        yield f"{base}{sep}options=-csearch_path%3D{schema}"
-    finally:
-        with engine.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        engine.dispose()
+    with postgres_schema(base, "migration") as url:
+        yield url

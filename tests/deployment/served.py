@@ -14,15 +14,13 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
 from flask_migrate import upgrade
 from limits import parse_many
-from sqlalchemy import create_engine, text
 
-from support import TEST_PASSWORD, build_app, free_port
+from support import TEST_PASSWORD, build_app, free_port, postgres_schema
 from webapp.applications import services as applications
 from webapp.auth.models import Membership, Role, User
 from webapp.auth.services import set_password
@@ -34,19 +32,9 @@ POSTGRES = os.environ.get("TEST_DATABASE_URL") or "postgresql://postgres@127.0.0
 SECRET = "one-secret-for-every-instance"
 
 
-@contextmanager
 def own_schema():
     """A schema of its own in the machine's PostgreSQL, dropped afterwards."""
-    schema = f"instances_{uuid.uuid4().hex[:8]}"
-    engine = create_engine(POSTGRES)
-    with engine.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield f"{POSTGRES}{'&' if '?' in POSTGRES else '?'}options=-csearch_path%3D{schema}"
-    finally:
-        with engine.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        engine.dispose()
+    return postgres_schema(POSTGRES, "instances")
 
 
 class Browser:
