@@ -59,6 +59,7 @@ def config_for_tests(url: str, **extra) -> dict:
         "SERVER_NAME": "grantpath.test",
         "PUBLIC_URL": "http://grantpath.test",
         "PDF_CACHE_DIR": tempfile.mkdtemp(prefix="grantpath-pdf-"),
+        "FILE_STORAGE_DIR": tempfile.mkdtemp(prefix="grantpath-files-"),
     }
     config.update(extra)
     return config

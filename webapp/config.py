@@ -66,6 +66,11 @@ def defaults(instance_path: str) -> dict:
         "WORKFLOWS_DIR": str(Path(__file__).resolve().parent.parent / "workflows"),
         # A PDF that takes longer than this (seconds) to render is given up, so it cannot pin a worker.
         "PDF_RENDER_SECONDS": 30,
+        # An export of the overview longer than this many rows is written in the background
+        # (webapp/exports) while its page shows the progress; shorter ones are sent at once.
+        "EXPORT_INLINE_ROWS": 2_000,
+        # Where files written for later are kept (webapp/core/storage.py); None: instance/files.
+        "FILE_STORAGE_DIR": None,
         # The largest PDF an upload may be (GRANTPATH_MAX_UPLOAD_BYTES): beyond it the field says so.
         "MAX_UPLOAD_BYTES": DEFAULT_UPLOAD_BYTES,
         # Flask's own cap on a whole request; None: the upload limit plus room for the other fields,

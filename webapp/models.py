@@ -6,6 +6,7 @@ from .core.audit import AuditEvent  # noqa: F401
 from .core.outbox import OutboxMessage  # noqa: F401
 from .directory.models import DirectoryEntry  # noqa: F401
 from .documents.models import Document  # noqa: F401
+from .exports.models import ExportRun  # noqa: F401
 from .organisations.models import Organisation, School  # noqa: F401
 from .partners.models import Partner  # noqa: F401
 from .reminders.models import ReminderSent  # noqa: F401

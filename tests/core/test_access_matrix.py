@@ -10,7 +10,9 @@ import pytest
 from webapp.auth.models import Role
 from webapp.core import access
 from webapp.directory.models import DirectoryEntry
+from webapp.core.storage import storage
 from webapp.documents.models import Document, DocumentKind
+from webapp.exports.models import ExportRun
 from webapp.partners import services as partner_services
 from webapp.review.models import SectionComment
 from webapp.tasks.models import Task
@@ -29,6 +31,7 @@ class Rule:
     public: bool = False
     fixed: int | None = None  # a status every caller gets (e.g. 404 for a bogus token)
     destructive: bool = False  # the first allowed POST removes the object; later ones cannot see it
+    private: bool = False  # the object is its maker's: everyone else, also of its organisation, gets 404
 
 
 PUBLIC = Rule(frozenset(ROLES), public=True)
@@ -50,6 +53,12 @@ RULES = {
     # What each user exports is what their overview lists (tests/applications/test_export.py).
     "applications.export_csv": Rule(SIGNED_IN),
     "applications.export_xlsx": Rule(SIGNED_IN),
+    # A background export: anyone may start one of their own list; only its maker sees it (tests/exports).
+    "exports.start": Rule(SIGNED_IN),
+    "exports.index": Rule(SIGNED_IN),
+    "exports.show": Rule(frozenset({"teacher"}), private=True),
+    "exports.progress": Rule(frozenset({"teacher"}), private=True),
+    "exports.download": Rule(frozenset({"teacher"}), private=True),
     "applications.create": Rule(WRITERS),
     "applications.show": Rule(SCHOOL_READERS),
     "applications.edit": Rule(EDITORS),
@@ -173,7 +182,9 @@ def world(make, db):
         partner_services.remove(users["teacher"], a, make.partner(a, name="Borttagen skola"))
         for a in (own_application, other_application)
     )
+    own_run, other_run = (_finished_export(db, user) for user in (users["teacher"], target_b))
     own = {
+        "run_id": own_run.id,
         "application_id": own_application.id,
         "partner_id": make.partner(own_application).id,
         "document_id": own_document.id,
@@ -195,6 +206,7 @@ def world(make, db):
         "task_id": own_task.id,
     }
     other = {
+        "run_id": other_run.id,
         "application_id": other_application.id,
         "partner_id": make.partner(other_application).id,
         "document_id": other_document.id,
@@ -217,6 +229,18 @@ def world(make, db):
     }
     db.session.commit()
     return users, own, other
+
+
+def _finished_export(db, user) -> ExportRun:
+    """A background export of `user`'s, done, with its file in the storage."""
+    run = ExportRun(user=user, file_format="csv", filters={}, language="sv", status="done", rows_total=1)
+    db.session.add(run)
+    db.session.flush()
+    run.file_key = f"exports/{run.id}-matrix.csv"
+    with storage().writer(run.file_key) as file:
+        file.write(b"ID\r\n1\r\n")
+    run.file_size = 8
+    return run
 
 
 def _rules(app):
@@ -244,7 +268,7 @@ def _expected(rule: Rule, role: str, own: bool) -> set[int]:
         return {404}
     if role in rule.allowed:
         return {200, 302, 409, 422}
-    return {403}
+    return {404} if rule.private else {403}
 
 
 @pytest.mark.parametrize("endpoint", sorted(RULES))
@@ -252,7 +276,9 @@ def test_access(app, world, endpoint):
     users, own_args, other_args = world
     rule_obj = next(r for r in _rules(app) if r.endpoint == endpoint)
     rule = RULES[endpoint]
-    has_object = bool(set(rule_obj.arguments) & {"application_id", "school_id", "user_id", "directoryentry_id"})
+    has_object = bool(
+        set(rule_obj.arguments) & {"application_id", "school_id", "user_id", "directoryentry_id", "run_id"}
+    )
     cases = [(True, own_args)] + ([(False, other_args)] if has_object else [])
     failures = []
     removed = False

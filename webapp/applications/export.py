@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from typing import IO
 
@@ -112,16 +112,45 @@ def rows(user: User, filters: queries.Overview) -> Iterator[tuple]:
     language), fetched BATCH_ROWS at a time. The query and the labels are made now, while the
     request's user and language are at hand; the rows are read as they are iterated."""
     query = _query(user, filters).execution_options(yield_per=BATCH_ROWS)
-    stages = {key: str(info.label) for key, info in STAGES.items()}
-    states = {key: str(state.label) for key, state in STATES.items()}
-    return _read(query, stages, states)
+    labels = _labels()
+
+    def read() -> Iterator[tuple]:  # executed on the first row asked for: after the request's commit
+        yield from _typed(db.session.execute(query), *labels)
+
+    return read()
 
 
-def _read(query, stages: dict[str, str], states: dict[str, str]) -> Iterator[tuple]:
+def ordered_ids(user: User, filters: queries.Overview) -> list[int]:
+    """The ids of the rows to export, in the overview's order."""
+    return list(db.session.scalars(queries.overview(user, filters)))
+
+
+def rows_of(
+    user: User, filters: queries.Overview, ids: list[int], after_batch: Callable[[int], None]
+) -> Iterator[tuple]:
+    """The rows of `ids`, in that order, read BATCH_ROWS at a time; `after_batch(rows so far)` is
+    called after each batch (it may commit: no cursor is held open between batches). A row that
+    has gone, or no longer matches the filters, since the ids were read is left out."""
+    query = _query(user, filters)
+    stages, states = _labels()
+    done = 0
+    for start in range(0, len(ids), BATCH_ROWS):
+        batch = ids[start : start + BATCH_ROWS]
+        found = {row[0]: row for row in db.session.execute(query.where(Application.id.in_(batch)))}
+        yield from _typed((found[id_] for id_ in batch if id_ in found), stages, states)
+        done += len(batch)
+        after_batch(done)
+
+
+def _labels() -> tuple[dict[str, str], dict[str, str]]:
+    return {key: str(info.label) for key, info in STAGES.items()}, {key: str(s.label) for key, s in STATES.items()}
+
+
+def _typed(found, stages: dict[str, str], states: dict[str, str]) -> Iterator[tuple]:
     counting_down = set(statuses("counts_down"))
     programmes: dict[tuple[str, int], str] = {}
     today = today_in_stockholm()
-    for row in db.session.execute(query):
+    for row in found:
         (id_, title, school, action_key, call_year, call_round, stage, status, deadline, owner, requested,
          granted, amount, reference, changed) = row  # fmt: skip
         if (action_key, call_year) not in programmes:

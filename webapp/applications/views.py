@@ -13,6 +13,7 @@ from ..core.errors import Conflict, NotAllowed
 from ..core.forms import ActionForm
 from ..core.i18n import format_number, today_in_stockholm
 from ..core.web import BACK_PAGES, safe_next
+from ..exports import services as exports
 from ..extensions import db
 from ..lifecycle import STAGES, STATES, TRANSITIONS, perform
 from ..lifecycle.engine import COMMENT_LIMIT, decide
@@ -295,7 +296,7 @@ def _export(extension: str):
     than one file holds sends the user back to the overview to narrow it."""
     filters, _schools, _rounds = queries.overview_for(current_user, request.args)
     try:
-        export.check_size(current_user, filters)
+        total = export.check_size(current_user, filters)
     except export.TooManyRows as refusal:
         flash(
             _(
@@ -306,6 +307,8 @@ def _export(extension: str):
             "warning",
         )
         return redirect(url_for("applications.index", **filters.args()))
+    if total > exports.inline_rows():  # too long to wait for: offered as a background export
+        return render_template("exports/start.html", args=filters.args(), total=total)
     name = export.file_name(extension)
     if extension == "csv":
         body = stream_with_context(export.csv_body(export.rows(current_user, filters)))

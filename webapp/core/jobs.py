@@ -13,11 +13,17 @@ their outcome in the database (the outbox's attempts and last error), so nothing
 
 from __future__ import annotations
 
-from flask import current_app
+import importlib
+import logging
+from collections.abc import Callable
+
+from flask import current_app, g, has_request_context
 from redis import Redis
 from rq import Queue, Retry, SimpleWorker
 from rq.job import Job
 from rq.registry import FailedJobRegistry
+
+log = logging.getLogger("grantpath.jobs")
 
 QUEUE_NAME = "grantpath"
 #: Seconds before each retry of a failed job: ten seconds, a minute, five, a quarter of an hour, an hour.
@@ -54,6 +60,59 @@ def enqueue(function_path: str, *args) -> str:
     intervals = list(current_app.config.get("JOB_RETRY_INTERVALS") or RETRY_INTERVALS)
     job = queue().enqueue_call(function_path, args=args, retry=Retry(max=len(intervals), interval=intervals))
     return job.id
+
+
+def later(function_path: str, *args) -> None:
+    """Runs a job once the request has committed what it needs (`dispatch_later`, from the request
+    boundary): on the queue when there is one, else in this process once the response has gone
+    out. Outside a request (a command), at once."""
+    if has_request_context():
+        g.setdefault("jobs_later", []).append((function_path, args))
+    elif enabled():
+        enqueue(function_path, *args)
+    else:
+        _function(function_path)(*args)
+
+
+def dispatch_later(response) -> None:
+    """After the request's commit: each job `later` asked for goes to the queue, or, without one
+    (or when Redis refuses it), runs after the response in an app context of its own."""
+    for function_path, args in g.pop("jobs_later", []):
+        if enabled():
+            try:
+                enqueue(function_path, *args)
+                continue
+            except Exception:  # Redis is down: what the request saved still gets its job done
+                log.exception("The job queue refused %s; running it after the response", function_path)
+        response.call_on_close(in_app_context(_function(function_path), *args))
+
+
+def forget_later() -> None:
+    g.pop("jobs_later", None)
+
+
+def in_app_context(function: Callable, *args) -> Callable[[], None]:
+    """`function(*args)` as a callable for the WSGI server's close: in the app's context, with a
+    session of its own; a failure is logged (the job records its own outcome)."""
+    app = current_app._get_current_object()
+
+    def run() -> None:
+        from ..extensions import db
+
+        with app.app_context():
+            try:
+                function(*args)
+            except Exception:
+                log.exception("A job run after the response failed")
+            finally:
+                db.session.remove()
+
+    return run
+
+
+def _function(function_path: str) -> Callable:
+    module, _dot, name = function_path.rpartition(".")
+    return getattr(importlib.import_module(module), name)
 
 
 def work(burst: bool = False) -> None:

@@ -9,7 +9,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from flask import current_app, g, has_request_context
+from flask import g, has_request_context
 from sqlalchemy import JSON, String, Text, func, or_, update
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -133,26 +133,10 @@ def dispatch(messages: list[tuple[int, str, dict, int]], response) -> None:
             return
         except Exception:  # Redis is down: the change is saved, so its mail goes out from here
             log.exception("The job queue refused the outbox's messages; delivering them after the response")
-    response.call_on_close(after_response(messages))
-
-
-def after_response(messages: list[tuple[int, str, dict, int]]) -> Callable[[], None]:
-    """What delivers the request's messages once the server has sent its response (the WSGI
-    server's close): nobody waits for a mail server, and a request takes as long whether it mails
-    someone or not, so "forgot password" does not tell which addresses have an account. In an app
-    context and a session of its own; what fails stays pending for `flask outbox deliver`."""
-    app = current_app._get_current_object()
-
-    def deliver_now() -> None:
-        with app.app_context():
-            try:
-                deliver(messages)
-            except Exception:
-                log.exception("The outbox could not be delivered after the response")
-            finally:
-                db.session.remove()
-
-    return deliver_now
+    # Once the server has sent the response (the WSGI close): nobody waits for a mail server, and a
+    # request takes as long whether it mails someone or not, so "forgot password" does not tell
+    # which addresses have an account. What fails stays pending for `flask outbox deliver`.
+    response.call_on_close(jobs.in_app_context(deliver, messages))
 
 
 def _receipt(payload: dict) -> dict:

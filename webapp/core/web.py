@@ -24,7 +24,7 @@ from werkzeug.exceptions import SecurityError
 from wtforms import HiddenField, SelectField
 
 from ..extensions import db, login_manager
-from . import access, database, forms, i18n, outbox
+from . import access, database, forms, i18n, jobs, outbox
 from .errors import NotAllowed
 from .forms import LANGUAGE_CHOICES, BaseForm, options
 
@@ -141,10 +141,12 @@ def init_app(app: Flask) -> None:
             db.session.commit()
             database.run_after_commit(db.session)
             outbox.dispatch(ready, response)
+            jobs.dispatch_later(response)
         else:
             db.session.rollback()
             database.forget_after_commit()
             outbox.forget_after_rollback()
+            jobs.forget_later()
         headers = response.headers
         headers.setdefault(
             "Content-Security-Policy",

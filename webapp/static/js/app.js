@@ -266,6 +266,33 @@
     update();
   }
 
+  // A background export's page: the bar follows the progress; the live message changes only with the
+  // state (waiting, writing, ready), so a screen reader is not read every count; a failure reloads the
+  // page, which then offers to start again.
+  function setUpExportProgress(root) {
+    var box = root.querySelector(".export-progress[data-progress-url]");
+    if (!box || box.getAttribute("data-finished") === "1" || !window.fetch) { return; }
+    var bar = box.querySelector("progress"), message = box.querySelector(".export-message");
+    var file = box.querySelector(".export-file"), shown = null;
+    function poll() {
+      fetch(box.getAttribute("data-progress-url"), { credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(function (response) { if (!response.ok) { throw new Error(String(response.status)); } return response.json(); })
+        .then(function (p) {
+          bar.max = p.rows_total || 1;
+          bar.value = p.file_url ? bar.max : p.rows_done;
+          bar.textContent = p.rows_done + " / " + p.rows_total;
+          if (p.status !== shown) { message.textContent = p.message; shown = p.status; }
+          if (p.file_url) {
+            file.querySelector("a").href = p.file_url;
+            file.hidden = false;
+          }
+          if (!p.finished) { window.setTimeout(poll, 1500); } else if (!p.file_url) { window.location.reload(); }
+        })
+        .catch(function () { window.setTimeout(poll, 5000); });
+    }
+    window.setTimeout(poll, 1000);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var summary = document.getElementById("error-summary");
     if (summary) { summary.focus(); }
@@ -274,5 +301,6 @@
     document.querySelectorAll("form.section-form").forEach(setUpAutosave);
     setUpCopyButtons(document);
     setUpLumpSum(document);
+    setUpExportProgress(document);
   });
 })();
