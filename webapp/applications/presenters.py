@@ -6,11 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from flask import url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy.orm import selectinload
 
 from ..core.audit import AuditEvent
-from ..core.i18n import today_in_stockholm
+from ..core.i18n import days_until, format_moment, today_in_stockholm
 from ..extensions import db
 from ..lifecycle import STAGES, STATES, TRANSITIONS, Stage, State, Status, available
 from .models import Application
@@ -143,3 +146,106 @@ def report_deadlines(application: Application, today: date | None = None) -> lis
         left = (outcome.final_report_due - today).days
         deadlines.append(ReportDeadline("final", str(_l("Final report")), outcome.final_report_due, left))
     return deadlines
+
+
+@dataclass(frozen=True)
+class DeadlineCell:
+    """A deadline as `macros/ui.html`'s `deadline(short=True)` shows it: the moment, and the days
+    left while the state counts down (`days_class` and `days_text`, else None)."""
+
+    iso: str
+    text: str
+    days_class: str | None = None
+    days_text: str | None = None
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One row of `applications/_table.html`, every value worked out in Python."""
+
+    id: int
+    href: str
+    title: str
+    school: str
+    action_key: str
+    stage: str
+    status: str
+    tone: str
+    deadline: DeadlineCell | None
+    risk: object = None  # the first risk's text (Markup), or None
+    more: str | None = None  # "(and 2 more)" when there are others
+
+
+URGENT_DAYS, SOON_DAYS = 14, 45  # a countdown's tone: urgent within two weeks, soon within 45 days
+
+
+def deadline_cell(moment: datetime, count: bool = True, today: date | None = None, days: dict | None = None):
+    """A deadline as every page shows it (`macros/ui.html`'s `deadline`, the applications table):
+    the moment in Stockholm, and while the state counts down the days left and their tone. `days`
+    keeps the "N days left" texts a page has worded already."""
+    text = format_moment(moment)
+    left = days_until(moment, today or today_in_stockholm()) if count else None
+    if left is None:
+        return DeadlineCell(moment.isoformat(), text)
+    if left < 0:
+        return DeadlineCell(moment.isoformat(), text, "days days-past", _("closed"))
+    if left == 0:
+        return DeadlineCell(moment.isoformat(), text, "days days-urgent", _("today"))
+    days = {} if days is None else days
+    if left not in days:
+        days[left] = ngettext("%(num)d day left", "%(num)d days left", left)
+    tone = "days-urgent" if left <= URGENT_DAYS else "days-soon" if left <= SOON_DAYS else ""
+    return DeadlineCell(moment.isoformat(), text, f"days {tone}".strip(), days[left])
+
+
+#: A number no application id reaches: where it stands in one url_for result, the ids go.
+_ID_MARK = 2_147_483_647
+
+
+def table_rows(applications: list[Application], labels: dict, risks: dict | None = None) -> list[TableRow]:
+    """The rows of the applications table (the overview's and the start page's): the link, labels,
+    badge tone and deadline countdown of each, translated and formatted once per distinct value on
+    the page. `labels` as `views.table_labels`; `risks` each application's risks by id, if shown."""
+    head, tail = url_for("applications.show", application_id=_ID_MARK).split(str(_ID_MARK))
+    today = today_in_stockholm()
+    tones = {key: state.tone for key, state in STATES.items()}
+    counting = {key for key, state in STATES.items() if state.counts_down}
+    cells: dict[tuple, DeadlineCell] = {}
+    days: dict[int, str] = {}
+    more: dict[int, str] = {}
+
+    rows = []
+    for application in applications:
+        status = application.status
+        moment = application.deadline
+        deadline = None
+        if moment:
+            key = (moment, status in counting)
+            if key not in cells:
+                cells[key] = deadline_cell(moment, key[1], today, days)
+            deadline = cells[key]
+        risk = extra = None
+        found = risks.get(application.id) if risks is not None else None
+        if found:
+            risk = found[0].text
+            if len(found) > 1:
+                others = len(found) - 1
+                if others not in more:
+                    more[others] = ngettext("(and %(num)d more)", "(and %(num)d more)", others)
+                extra = more[others]
+        rows.append(
+            TableRow(
+                application.id,
+                f"{head}{application.id}{tail}",
+                application.title,
+                application.school.name,
+                application.action_key,
+                labels["stages"][application.stage],
+                labels["states"][status],
+                tones[status],
+                deadline,
+                risk,
+                extra,
+            )
+        )
+    return rows

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, stream_with_context, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from ..core import access
 from ..core.downloads import attachment
@@ -29,6 +30,7 @@ from .step_forms import details_of, form_for
 bp = Blueprint("applications", __name__, url_prefix="/applications")
 bp.add_app_template_global(presenters.state_of, "state_of")
 bp.add_app_template_global(presenters.stage_steps, "stage_steps")
+bp.add_app_template_global(presenters.deadline_cell, "deadline_cell")
 bp.add_app_template_global(presenters.next_step, "next_step")
 bp.add_app_template_global(presenters.report_deadlines, "report_deadlines")
 bp.add_app_template_global(STAGES, "stages")
@@ -39,11 +41,15 @@ PER_PAGE = 50  # rows of the overview's table per page
 LAST_PAGE = 100_000  # a page number past any real list: larger ones are read as this one
 
 
-def _page(query, number: int | None, total: int):
-    """Page `number` of the overview; a page past the last answers the last one. The tiles have
-    counted the list already (`total`), so the database is not asked to count it again."""
+def _page_number(number: int | None, total: int) -> int:
+    """Page `number` of the overview; a page past the last answers the last one."""
     last = max(1, -(-total // PER_PAGE))
-    number = min(max(number or 1, 1), LAST_PAGE, last)
+    return min(max(number or 1, 1), LAST_PAGE, last)
+
+
+def _page(query, number: int, total: int):
+    """Page `number` of the overview. The tiles have counted the list already (`total`), so the
+    database is not asked to count it again."""
     result = db.paginate(query, page=number, per_page=PER_PAGE, error_out=False, count=False)
     result.total = total
     return result
@@ -64,14 +70,31 @@ def risks_of(applications: list[Application]) -> dict[int, list]:
     today = today_in_stockholm()
     horizons = {key: planning.risk_horizon(organisation, today) for key, organisation in organisations.items()}
     found = {}
+    # The plan and its risks depend only on these (many rows share a call's deadline and a state):
+    # worked out and worded once per page for each.
+    worded: dict[tuple, list] = {}
     for application in applications:
         organisation = organisations.get(application.school.organisation_id)
         deadline = application.deadline
         if organisation is None or deadline is None or deadline >= horizons[organisation.id]:
             found[application.id] = []
             continue
-        plan = planning.plan(application, sections.definition_of(application), organisation, today)
-        found[application.id] = planning.risks(plan, application)
+        key = (
+            organisation.id,
+            application.action_key,
+            application.call_year,
+            application.call_round,
+            deadline,
+            application.stage,
+            application.status,
+        )
+        if key not in worded:
+            plan = planning.plan(application, sections.definition_of(application), organisation, today)
+            # Worded now, once; Markup as the lazy text renders (it is not escaped either).
+            worded[key] = [
+                planning.Risk(risk.key, Markup(str(risk.text))) for risk in planning.risks(plan, application)
+            ]
+        found[application.id] = worded[key]
     return found
 
 
@@ -84,13 +107,16 @@ def index():
     labels = table_labels()
     tiles = queries.overview_tiles(current_user, filters)
     total = sum(tiles.by_stage.values())
-    page = _page(queries.overview(current_user, filters), request.args.get("page", type=int), total)
+    number = _page_number(request.args.get("page", type=int), total)
+    page = _page(queries.overview(current_user, filters, within=number * PER_PAGE), number, total)
     applications = queries.by_ids(page.items)
+    risks = risks_of(applications)
     return render_template(
         "applications/index.html",
         page=page,
         applications=applications,
-        risks=risks_of(applications),
+        rows=presenters.table_rows(applications, labels, risks),
+        risks=risks,
         filters=filters,
         args=filters.args(),
         tiles=tiles,

@@ -4,7 +4,7 @@ from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 
 from ..admin.access import managed_organisation
-from ..applications import queries
+from ..applications import presenters, queries
 from ..applications.views import table_labels
 from ..core import access
 from ..extensions import db
@@ -33,10 +33,11 @@ def index():
         context["signoff_asked"] = queries.signoff_asked(current_user)
     if access.can("applications.overview"):
         everything = queries.Overview()
-        nearest = db.session.scalars(queries.overview(current_user, everything).limit(NEAREST))
+        nearest = db.session.scalars(queries.overview(current_user, everything, within=NEAREST).limit(NEAREST))
         context["overview"] = queries.by_ids(list(nearest))
         context["tiles"] = queries.overview_tiles(current_user, everything)
         context["labels"] = table_labels()
+        context["overview_rows"] = presenters.table_rows(context["overview"], context["labels"])
     if access.can("organisation.manage_any"):
         context["organisation"] = managed_organisation(current_user)
     return render_template("home/index.html", states=STATES, **context)
