@@ -79,9 +79,9 @@ def _build(config: dict | None) -> Flask:
     from .chooser.views import bp as chooser_bp
     from .core import web
     from .directory import access as _directory_access  # noqa: F401  (registers its permission)
-    from .exports import access as _export_access  # noqa: F401  (registers its permission)
     from .directory.views import bp as directory_bp
     from .documents.views import bp as documents_bp
+    from .exports import access as _export_access  # noqa: F401  (registers its permission)
     from .exports.views import bp as exports_bp
     from .feeds.views import bp as feeds_bp
     from .health.views import bp as health_bp

@@ -1,5 +1,5 @@
 """Flask commands: `flask --app webapp demo-data`, `programmes check`, `outbox deliver`, `create-organisation`,
-`send-reminders`, `worker`, `jobs failed`, `jobs retry`."""
+`send-reminders`, `worker`, `jobs failed`, `jobs retry`, `export`, `import`."""
 
 from __future__ import annotations
 
@@ -137,7 +137,49 @@ def retry_jobs():
     click.echo(f"{jobs.retry_failed()} back in the queue.")
 
 
+@click.command("export")
+@click.option(
+    "--org", "organisation", required=True, help="The organisation: its id, or its name as a slug (solna-stad)."
+)
+@click.option(
+    "--out", "out", required=True, type=click.Path(dir_okay=False, writable=True), help="The zip file to write."
+)
+def export_organisation(organisation: str, out: str):
+    """Write an organisation's data and uploaded files to a zip file (webapp/archive)."""
+    from pathlib import Path
+
+    from .archive import services as archive
+
+    try:
+        found = archive.find_organisation(organisation)
+        rows = archive.export_organisation(found, Path(out))
+    except archive.ArchiveError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Wrote {found.name} to {out}: {sum(rows.values())} rows in {len(rows)} tables.")
+
+
+@click.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def import_organisation(path: str):
+    """Restore an organisation from the zip `export` wrote, into an empty database at the same migration."""
+    from pathlib import Path
+
+    from .archive import services as archive
+    from .core import database
+
+    try:
+        with database.writes():
+            rows = archive.import_organisation(Path(path))
+            db.session.commit()
+    except archive.ArchiveError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Imported {sum(rows.values())} rows in {len(rows)} tables from {path}.")
+
+
 def init_app(app: Flask) -> None:
+    app.cli.add_command(export_organisation)
+    app.cli.add_command(import_organisation)
     app.cli.add_command(worker)
     app.cli.add_command(jobs_cli)
     app.cli.add_command(programmes_cli)

@@ -9,8 +9,8 @@ import pytest
 
 from webapp.auth.models import Role
 from webapp.core import access
-from webapp.directory.models import DirectoryEntry
 from webapp.core.storage import storage
+from webapp.directory.models import DirectoryEntry
 from webapp.documents.models import Document, DocumentKind
 from webapp.exports.models import ExportRun
 from webapp.partners import services as partner_services

@@ -43,7 +43,7 @@ def redis() -> str | None:
 
 
 @cache
-def _heads() -> frozenset[str]:
+def heads() -> frozenset[str]:
     """The newest migrations this code knows, read once (the files do not change while it runs)."""
     return frozenset(ScriptDirectory(str(MIGRATIONS)).get_heads())
 
@@ -51,7 +51,7 @@ def _heads() -> frozenset[str]:
 def schema() -> str:
     """Whether the database carries the newest migration (`flask db upgrade` has run)."""
     try:
-        heads = _heads()
+        newest = heads()
     except Exception as exc:  # the migrations folder missing or broken
         return f"migrations unreadable ({type(exc).__name__})"
     try:
@@ -59,6 +59,6 @@ def schema() -> str:
             current = set(MigrationContext.configure(connection).get_current_heads())
     except Exception as exc:
         return f"unreachable ({type(exc).__name__})"
-    if current == heads:
+    if current == newest:
         return "ok"
-    return f"not upgraded (at {', '.join(sorted(current)) or 'nothing'}, code needs {', '.join(sorted(heads))})"
+    return f"not upgraded (at {', '.join(sorted(current)) or 'nothing'}, code needs {', '.join(sorted(newest))})"
