@@ -37,7 +37,7 @@ def main() -> int:
     from webapp.pdf import context, render
 
     workdir = Path(tempfile.mkdtemp(prefix="grantpath-bench-"))
-    app = build_app(f"sqlite:///{workdir / 'bench.sqlite'}", PDF_CACHE_DIR=str(workdir / "cache"), SERVER_NAME=None)
+    app = build_app(f"sqlite:///{workdir / 'bench.sqlite'}", FILE_STORAGE_DIR=str(workdir / "files"), SERVER_NAME=None)
     reset_schema(app)
     with app.app_context():
         demo.load()

@@ -58,8 +58,8 @@ def config_for_tests(url: str, **extra) -> dict:
         "RATELIMIT_STORAGE_URI": os.environ.get("TEST_REDIS_URL") or "memory://",
         "SERVER_NAME": "grantpath.test",
         "PUBLIC_URL": "http://grantpath.test",
-        "PDF_CACHE_DIR": tempfile.mkdtemp(prefix="grantpath-pdf-"),
         "FILE_STORAGE_DIR": tempfile.mkdtemp(prefix="grantpath-files-"),
+        "PDF_WAIT_SECONDS": 60,  # a busy test machine still gets its PDF in the request (tests/pdf waits less)
     }
     config.update(extra)
     return config

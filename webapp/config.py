@@ -66,6 +66,10 @@ def defaults(instance_path: str) -> dict:
         "WORKFLOWS_DIR": str(Path(__file__).resolve().parent.parent / "workflows"),
         # A PDF that takes longer than this (seconds) to render is given up, so it cannot pin a worker.
         "PDF_RENDER_SECONDS": 30,
+        # A dossier not ready within this many seconds is made in the background while its page
+        # waits (webapp/pdf/render.py), for up to PDF_BACKGROUND_SECONDS.
+        "PDF_WAIT_SECONDS": 5,
+        "PDF_BACKGROUND_SECONDS": 300,
         # An export of the overview longer than this many rows is written in the background
         # (webapp/exports) while its page shows the progress; shorter ones are sent at once.
         "EXPORT_INLINE_ROWS": 2_000,

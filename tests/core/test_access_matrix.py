@@ -87,6 +87,8 @@ RULES = {
     "portfolio.index": Rule(frozenset(ROLES), public=True, fixed=404),
     "pdf.dossier": Rule(SCHOOL_READERS),
     "pdf.partner_letter": Rule(SCHOOL_READERS),
+    "pdf.dossier_waiting": Rule(SCHOOL_READERS),  # a render under way (tests/pdf/test_background_pdf.py)
+    "pdf.dossier_progress": Rule(SCHOOL_READERS),
     "documents.download": Rule(SCHOOL_READERS),
     # Only final reports on a published portfolio; the world publishes none (tests/documents).
     "portfolio.final_report": Rule(frozenset(ROLES), public=True, fixed=404),
@@ -204,6 +206,7 @@ def world(make, db):
         "directoryentry_id": own_entry.id,
         "entry_id": own_entry.id,
         "task_id": own_task.id,
+        "render_key": "0" * 64,
     }
     other = {
         "run_id": other_run.id,
@@ -226,6 +229,7 @@ def world(make, db):
         "directoryentry_id": other_entry.id,
         "entry_id": other_entry.id,
         "task_id": other_task.id,
+        "render_key": "0" * 64,
     }
     db.session.commit()
     return users, own, other

@@ -89,7 +89,7 @@ def test_the_background_file_is_the_inline_export_of_the_same_filters(long_lists
     assert download.get_data() == inline
     assert [row[1] for row in _rows(inline)[1:]] == ["Projekt 6", "Projekt 4", "Projekt 2", "Projekt 0"]
     page = client.get(f"/exports/{run_id}").get_data(as_text=True)
-    assert f'href="/exports/{run_id}/file"' in page and "hidden" not in page.split('class="export-file"')[1][:10]
+    assert f'href="/exports/{run_id}/file"' in page and "hidden" not in page.split('class="job-file"')[1][:10]
 
 
 def test_an_xlsx_export_in_the_background_opens_with_every_row(long_lists, coordinator, login):

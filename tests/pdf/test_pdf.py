@@ -20,10 +20,8 @@ from webapp.sections import services as sections
 
 
 @pytest.fixture(autouse=True)
-def _pdf_cache(app, tmp_path):
-    app.config["PDF_CACHE_DIR"] = str(tmp_path / "pdf-cache")
-    yield
-    app.config.pop("PDF_CACHE_DIR", None)
+def _pdf_cache(app, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "FILE_STORAGE_DIR", str(tmp_path / "files"))  # a cache of its own
 
 
 def text_of(data: bytes) -> tuple[str, PdfReader]:
@@ -315,15 +313,18 @@ def test_a_date_far_from_any_project_is_refused_at_save(login, make, db, typed):
 
 
 def test_a_render_over_the_time_budget_is_stopped_with_a_clear_page(login, make, db, app, monkeypatch):
-    """The render runs in a child process that is killed at the budget: the worker is free again."""
+    """A letter renders in the request, in a child process killed at the budget: the worker is free
+    again. (A dossier renders in the background: tests/pdf/test_background_pdf.py.)"""
     application = make.application(action_key="KA210-SCH")
+    partner = make.partner(application)
     db.session.commit()
+    letter = f"/applications/{application.id}/partners/{partner.id}/letter.pdf"
     monkeypatch.setitem(app.config, "PDF_RENDER_SECONDS", 0.001)
-    response = login(application.owner).get(f"/applications/{application.id}/dossier.pdf")
+    response = login(application.owner).get(letter)
     assert response.status_code == 503
     assert response.mimetype == "text/html" and "0.001" in response.get_data(as_text=True)
     monkeypatch.setitem(app.config, "PDF_RENDER_SECONDS", 30)
-    assert login(application.owner).get(f"/applications/{application.id}/dossier.pdf").status_code == 200
+    assert login(application.owner).get(letter).status_code == 200
 
 
 def test_the_child_reports_a_failure_instead_of_a_document():

@@ -1,4 +1,4 @@
-"""Files Grantpath writes for later (a background export now), behind one small interface so a
+"""Files Grantpath writes for later (background exports, rendered PDFs), behind one small interface so a
 deployment can put them elsewhere. The embedded default is a directory (`FILE_STORAGE_DIR`, else
 `instance/files`); several instances on several machines share it as a mounted volume.
 
@@ -43,6 +43,36 @@ class DirectoryStorage:
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
+
+    def write(self, key: str, data: bytes) -> None:
+        with self.writer(key) as file:
+            file.write(data)
+
+    def read(self, key: str) -> bytes | None:
+        """The stored bytes, or None when there are none."""
+        try:
+            return self._path(key).read_bytes()
+        except FileNotFoundError:
+            return None
+
+    def modified(self, key: str) -> float | None:
+        """When `key` was written (seconds since the epoch), or None when it is not there."""
+        try:
+            return self._path(key).stat().st_mtime
+        except FileNotFoundError:
+            return None
+
+    def oldest_first(self, prefix: str) -> list[str]:
+        """The keys under the folder `prefix` ("pdf-cache"), the oldest first."""
+        folder = self._path(prefix)
+        found = []
+        for path in folder.glob("*") if folder.is_dir() else ():
+            try:
+                if path.is_file() and not path.name.startswith(".writing-"):
+                    found.append((path.stat().st_mtime, f"{prefix}/{path.name}"))
+            except FileNotFoundError:  # removed meanwhile by another process
+                continue
+        return [key for _mtime, key in sorted(found)]
 
     def open(self, key: str) -> IO[bytes]:
         """The stored file, for reading; FileNotFoundError when there is none."""

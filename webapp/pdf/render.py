@@ -1,5 +1,13 @@
 """WeasyPrint with a fetcher that reaches only Grantpath's own bundled assets, and a cache keyed
-by what the document says, so an unchanged application downloads again at once."""
+by what the document says (in the file storage, so every instance and worker shares it), so an
+unchanged application downloads again at once.
+
+A long document is rendered in the background (`prepare`): the request waits `PDF_WAIT_SECONDS`
+for it, and past that the page says it is being made and offers it once it is (never a request
+that times out). The render is a job (webapp/core/jobs.py) on the queue's worker when Redis is
+configured, else a thread of this process; either way in a forked child killed after
+`PDF_BACKGROUND_SECONDS`. Its HTML waits in the storage under the document's key, and a failure is
+written beside it, so whichever instance asks next finds out."""
 
 from __future__ import annotations
 
@@ -8,8 +16,9 @@ import json
 import logging
 import mimetypes
 import multiprocessing
-import os
-import tempfile
+import re
+import threading
+import time
 from functools import lru_cache
 from pathlib import Path
 
@@ -17,6 +26,9 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from ..core import jobs
+from ..core.storage import storage
 
 log = logging.getLogger("grantpath.pdf")
 
@@ -108,10 +120,9 @@ def html_to_pdf_within(html: str, seconds: float) -> bytes:
     return data
 
 
-def _cache_dir() -> Path:
-    folder = Path(current_app.config.get("PDF_CACHE_DIR") or Path(current_app.instance_path) / "pdf-cache")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+CACHE = "pdf-cache"
+RENDERS = "pdf-renders"  # the HTML of a render under way, and why one failed
+KEY = re.compile(r"[0-9a-f]{64}")
 
 
 def cache_key(template: str, context: dict, language: str) -> str:
@@ -119,28 +130,122 @@ def cache_key(template: str, context: dict, language: str) -> str:
     return hashlib.sha256(f"{template_version()}|{template}|{language}|{content}".encode()).hexdigest()
 
 
+def cached(key: str) -> bytes | None:
+    return storage().read(f"{CACHE}/{key}.pdf")
+
+
 def pdf(template: str, context: dict, language: str, stamp: dict | None = None) -> bytes:
-    """The PDF of `template` with `context`. `stamp` (e.g. the generation time) is printed but not
-    part of the cache key: an unchanged document is not rendered again."""
+    """The PDF of `template` with `context`, rendered in this request (a letter for a mail). `stamp`
+    (e.g. the generation time) is printed but not part of the cache key: an unchanged document is
+    not rendered again."""
     key = cache_key(template, context, language)
-    path = _cache_dir() / f"{key}.pdf"
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        pass
-    html = render_html(template, {**context, **(stamp or {})}, language)
-    data = html_to_pdf_within(html, current_app.config["PDF_RENDER_SECONDS"])
-    _store(path, data)
+    data = cached(key)
+    if data is None:
+        html = render_html(template, {**context, **(stamp or {})}, language)
+        data = html_to_pdf_within(html, current_app.config["PDF_RENDER_SECONDS"])
+        _store(key, data)
     return data
 
 
-def _store(path: Path, data: bytes) -> None:
-    """Writes atomically, then keeps the cache to its newest files."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(fd, "wb") as f:
-        f.write(data)
-    os.replace(tmp, path)
+class RenderFailed(Exception):
+    """The background render of a document failed: the reason, in English, for the log and the page."""
+
+
+def prepare(template: str, context: dict, language: str, stamp: dict | None = None) -> bytes | str:
+    """The PDF, if it is cached or renders within PDF_WAIT_SECONDS; else the key of its render, which
+    goes on in the background (`status(key)` says how it stands). Raises RenderFailed when the render
+    failed within the wait."""
+    key = cache_key(template, context, language)
+    data = cached(key)
+    if data is not None:
+        return data
+    if not _under_way(key):
+        storage().delete(f"{RENDERS}/{key}.failed")  # asked again: try again
+        storage().write(f"{RENDERS}/{key}.html", render_html(template, {**context, **(stamp or {})}, language).encode())
+        _start(key)
+    until = time.monotonic() + float(current_app.config["PDF_WAIT_SECONDS"])
+    while True:
+        state, found = status(key)
+        if state == "done":
+            return found
+        if state == "failed":
+            raise RenderFailed(found)
+        left = until - time.monotonic()
+        if left <= 0:
+            return key
+        finished = _local.get(key)
+        if finished is not None:  # this process renders it: woken the moment it is done
+            finished.wait(left)
+        else:  # a worker renders it: look again shortly
+            time.sleep(min(left, 0.05))
+
+
+#: key -> set once this process's render of it has finished
+_local: dict[str, threading.Event] = {}
+
+
+def status(key: str) -> tuple[str, bytes | str | None]:
+    """("done", the PDF), ("failed", why), ("running", None) or ("unknown", None): no such render."""
+    data = cached(key)
+    if data is not None:
+        return "done", data
+    failure = storage().read(f"{RENDERS}/{key}.failed")
+    if failure is not None:
+        return "failed", failure.decode()
+    if _under_way(key):
+        return "running", None
+    return "unknown", None
+
+
+def _under_way(key: str) -> bool:
+    """A render of `key` started and has not yet had its time: its HTML is still waiting."""
+    started = storage().modified(f"{RENDERS}/{key}.html")
+    return started is not None and time.time() - started < float(current_app.config["PDF_BACKGROUND_SECONDS"]) + 30
+
+
+def _start(key: str) -> None:
+    if jobs.enabled():
+        try:
+            jobs.enqueue("webapp.pdf.render.render_job", key)
+            return
+        except Exception:  # Redis is down: this process renders it
+            log.exception("The job queue refused the render of %s; rendering it here", key)
+    finished = _local.setdefault(key, threading.Event())
+
+    def render_here() -> None:
+        try:
+            render_job(key)
+        finally:
+            finished.set()
+            _local.pop(key, None)
+
+    threading.Thread(target=jobs.in_app_context(render_here), name=f"pdf-{key[:8]}", daemon=True).start()
+
+
+def render_job(key: str) -> None:
+    """The job: renders the waiting HTML of `key` into the cache, or writes why it could not."""
+    if not KEY.fullmatch(key) or cached(key) is not None:
+        return
+    html = storage().read(f"{RENDERS}/{key}.html")
+    if html is None:
+        return  # another attempt has finished it
+    seconds = float(current_app.config["PDF_BACKGROUND_SECONDS"])
+    try:
+        data = html_to_pdf_within(html.decode(), seconds)
+    except RenderTooSlow:
+        storage().write(f"{RENDERS}/{key}.failed", f"took longer than {seconds:g} seconds".encode())
+    except Exception as exc:
+        log.exception("The background render of %s failed", key)
+        storage().write(f"{RENDERS}/{key}.failed", f"{type(exc).__name__}: {exc}"[:500].encode())
+    else:
+        _store(key, data)
+    storage().delete(f"{RENDERS}/{key}.html")
+
+
+def _store(key: str, data: bytes) -> None:
+    """Writes it whole, then keeps the cache to its newest PDF_CACHE_FILES."""
+    files = storage()
+    files.write(f"{CACHE}/{key}.pdf", data)
     limit = current_app.config.get("PDF_CACHE_FILES", 500)
-    files = sorted(path.parent.glob("*.pdf"), key=lambda p: p.stat().st_mtime)
-    for old in files[:-limit]:
-        old.unlink(missing_ok=True)
+    for old in files.oldest_first(CACHE)[:-limit]:
+        files.delete(old)

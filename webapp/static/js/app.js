@@ -266,21 +266,26 @@
     update();
   }
 
-  // A background export's page: the bar follows the progress; the live message changes only with the
-  // state (waiting, writing, ready), so a screen reader is not read every count; a failure reloads the
-  // page, which then offers to start again.
-  function setUpExportProgress(root) {
-    var box = root.querySelector(".export-progress[data-progress-url]");
+  // Work in the background (templates/macros/progress.html): the bar follows the progress; the live
+  // message changes only with the state (waiting, writing, ready), so a screen reader is not read every
+  // count; a failure reloads the page, which then offers to start again.
+  function setUpJobProgress(root) {
+    var box = root.querySelector(".job-progress[data-progress-url]");
     if (!box || box.getAttribute("data-finished") === "1" || !window.fetch) { return; }
-    var bar = box.querySelector("progress"), message = box.querySelector(".export-message");
-    var file = box.querySelector(".export-file"), shown = null;
+    var bar = box.querySelector("progress"), message = box.querySelector(".job-message");
+    var file = box.querySelector(".job-file"), shown = null;
     function poll() {
       fetch(box.getAttribute("data-progress-url"), { credentials: "same-origin", headers: { "Accept": "application/json" } })
         .then(function (response) { if (!response.ok) { throw new Error(String(response.status)); } return response.json(); })
         .then(function (p) {
-          bar.max = p.rows_total || 1;
-          bar.value = p.file_url ? bar.max : p.rows_done;
-          bar.textContent = p.rows_done + " / " + p.rows_total;
+          if (p.rows_total !== null) {
+            bar.max = p.rows_total || 1;
+            bar.value = p.file_url ? bar.max : p.rows_done;
+            bar.textContent = p.rows_done + " / " + p.rows_total;
+          } else if (p.file_url) {
+            bar.max = 1;
+            bar.value = 1;
+          }
           if (p.status !== shown) { message.textContent = p.message; shown = p.status; }
           if (p.file_url) {
             file.querySelector("a").href = p.file_url;
@@ -301,6 +306,6 @@
     document.querySelectorAll("form.section-form").forEach(setUpAutosave);
     setUpCopyButtons(document);
     setUpLumpSum(document);
-    setUpExportProgress(document);
+    setUpJobProgress(document);
   });
 })();
