@@ -54,9 +54,19 @@ def deliver(payload: dict) -> None:
             payload["body"],
         )
     else:
-        with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=20) as smtp:
+        smtp = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=20)
+        try:
             if config["MAIL_USE_TLS"]:
                 smtp.starttls()
             if config["MAIL_USERNAME"]:
                 smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
             smtp.send_message(message)
+        except BaseException:
+            smtp.close()
+            raise
+        # Accepted (the server answered the DATA): it is sent, whatever QUIT gets. An error raised
+        # from here would leave the message pending, and the outbox would send it a second time.
+        try:
+            smtp.quit()
+        except (smtplib.SMTPException, OSError):
+            smtp.close()
