@@ -112,6 +112,7 @@ bench: install-test
 .PHONY: soak
 soak: install-test
 	$(BIN)/python bench/throughput.py --duration 600
+	$(BIN)/python bench/autosave.py --seconds 600
 
 extract-messages: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 -o translations/messages.pot --no-location --sort-output --omit-header .

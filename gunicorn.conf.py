@@ -25,7 +25,8 @@ timeout = 60  # seconds a worker may be silent; the longest PDF render is 30
 graceful_timeout = 30
 keepalive = 5
 # A worker is replaced after this many requests (with jitter, so not all at once): memory stays flat.
-max_requests = 5000
+# Not with a single worker: nothing would serve while its successor starts (seconds, under load).
+max_requests = 5000 if workers > 1 else 0
 max_requests_jitter = 500
 
 # One line per request, with how long it took: client, request line, status, bytes, milliseconds.

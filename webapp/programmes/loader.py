@@ -106,11 +106,25 @@ class Sources:
         return Fault(origin.name, message, line, loc=".".join(str(p) for p in file_loc), through=through)
 
 
+#: libyaml's parser where it is installed (several times faster: start-up reads every definition).
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _parse(text: str):
+    """The document and its node tree (for line numbers), from one parse."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        return (loader.construct_document(node) if node is not None else None), node
+    finally:
+        loader.dispose()
+
+
 def _read(path: Path, root: Path | None = None):
     name = display_name(path, root)
     try:
-        text = path.read_text(encoding="utf-8")
-        return yaml.safe_load(text), Origin(path, name, yaml.compose(text))
+        data, node = _parse(path.read_text(encoding="utf-8"))
+        return data, Origin(path, name, node)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
