@@ -1,5 +1,5 @@
 """Flask commands: `flask --app webapp demo-data`, `programmes check`, `outbox deliver`, `create-organisation`,
-`send-reminders`, `worker`, `jobs failed`, `jobs retry`, `export`, `import`."""
+`send-reminders`, `worker`, `scheduler`, `jobs failed`, `jobs retry`, `export`, `import`."""
 
 from __future__ import annotations
 
@@ -87,12 +87,9 @@ def create_organisation(name: str, admin_email: str, admin_name: str):
 def send_reminders():
     """Mail each person their coming deadlines, milestones and tasks, each once (for cron)."""
 
-    from .core import outbox
-    from .core.i18n import today_in_stockholm
-    from .reminders.services import send_reminders as send
+    from .reminders.services import send_and_deliver
 
-    people, items = send(today_in_stockholm())
-    sent = outbox.deliver(outbox.pending())
+    people, items, sent = send_and_deliver()
     click.echo(f"{people} people reminded of {items} items; {sent} mails delivered.")
 
 
@@ -114,6 +111,33 @@ def worker(burst: bool):
 
     _needs_redis()
     jobs.work(burst=burst)
+
+
+#: What the scheduler puts in line, when (cron, Stockholm time): the reminders at 06:00 every day,
+#: and mail that is still pending (its job failed for good, or Redis was down) every five minutes.
+SCHEDULE = (
+    ("webapp.reminders.services.reminders_job", "0 6 * * *"),
+    ("webapp.core.outbox.deliver_pending_job", "*/5 * * * *"),
+)
+
+
+@click.command("scheduler")
+def scheduler():
+    """Put the daily reminders and the pending mail in the job queue when due (instead of cron)."""
+    from .core import jobs
+
+    _needs_redis()
+    jobs.cron_scheduler(scheduled_jobs(), "Europe/Stockholm").start()
+
+
+def scheduled_jobs() -> list[tuple]:
+    import importlib
+
+    entries = []
+    for path, cron in SCHEDULE:
+        module, _dot, name = path.rpartition(".")
+        entries.append((getattr(importlib.import_module(module), name), cron))
+    return entries
 
 
 @jobs_cli.command("failed")
@@ -178,6 +202,7 @@ def import_organisation(path: str):
 
 
 def init_app(app: Flask) -> None:
+    app.cli.add_command(scheduler)
     app.cli.add_command(export_organisation)
     app.cli.add_command(import_organisation)
     app.cli.add_command(worker)

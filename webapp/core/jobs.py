@@ -122,6 +122,24 @@ def work(burst: bool = False) -> None:
     worker.work(burst=burst, with_scheduler=True)
 
 
+def cron_scheduler(entries: list[tuple[Callable, str]], zone: str):
+    """RQ's cron scheduler with each (job, cron expression): `start()` puts each job in line when it
+    is due, until stopped, and a worker runs it. The expressions are read in `zone` (the scheduler
+    reads the process's local time, so this sets the process's zone). Two schedulers put a job in
+    line twice: run one, or only jobs that do nothing the second time (reminders and the outbox)."""
+    import os
+    import time as clock
+
+    from rq.cron import CronScheduler
+
+    os.environ["TZ"] = zone
+    clock.tzset()
+    scheduler = CronScheduler(connection=Redis.from_url(current_app.config["REDIS_URL"]), name="grantpath")
+    for function, cron in entries:
+        scheduler.register(function, QUEUE_NAME, cron=cron)
+    return scheduler
+
+
 def failed() -> list[dict]:
     """The dead letters: jobs out of tries, with the last line of why they failed."""
     connection = _connection()

@@ -122,6 +122,15 @@ def deliver_job(message_ids: list[int]) -> int:
         db.session.remove()
 
 
+def deliver_pending_job() -> int:
+    """The scheduler's job every few minutes (`flask --app webapp scheduler`): what is still pending,
+    as `flask outbox deliver` does from cron."""
+    try:
+        return deliver(pending())
+    finally:
+        db.session.remove()
+
+
 def dispatch(messages: list[tuple[int, str, dict, int]], response) -> None:
     """After the request's commit: to the queue when there is one, else delivered by this process
     once the response has gone out."""

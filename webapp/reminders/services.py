@@ -137,3 +137,21 @@ def send_reminders(today: date) -> tuple[int, int]:
         if count:
             people, mailed_items = people + 1, mailed_items + count
     return people, mailed_items
+
+
+def send_and_deliver() -> tuple[int, int, int]:
+    """Today's reminders, and the mail they make delivered at once: `flask send-reminders` and the
+    scheduler's daily job (`flask --app webapp scheduler`). (people, items, mails delivered)"""
+    from ..core import outbox
+    from ..core.i18n import today_in_stockholm
+
+    people, items = send_reminders(today_in_stockholm())
+    return people, items, outbox.deliver(outbox.pending())
+
+
+def reminders_job() -> None:
+    """The scheduler's job: run on a worker, with a session of its own."""
+    try:
+        send_and_deliver()
+    finally:
+        db.session.remove()
