@@ -75,6 +75,14 @@ def defaults(instance_path: str) -> dict:
         "EXPORT_INLINE_ROWS": 2_000,
         # Where files written for later are kept (webapp/core/storage.py); None: instance/files.
         "FILE_STORAGE_DIR": None,
+        # Or an S3-compatible bucket (then the folder is not used): its name, a prefix inside it, and
+        # for a service that is not Amazon's its address (https://minio.example.org).
+        "FILE_STORAGE_BUCKET": None,
+        "FILE_STORAGE_PREFIX": "",
+        "S3_ENDPOINT_URL": None,
+        "S3_REGION": None,
+        "S3_ACCESS_KEY_ID": None,
+        "S3_SECRET_ACCESS_KEY": None,
         # The largest PDF an upload may be (GRANTPATH_MAX_UPLOAD_BYTES): beyond it the field says so.
         "MAX_UPLOAD_BYTES": DEFAULT_UPLOAD_BYTES,
         # Flask's own cap on a whole request; None: the upload limit plus room for the other fields,
