@@ -103,6 +103,8 @@ RULES = {
     "admin.remove_role": ADMIN_ONLY,
     "admin.resend_invitation": ADMIN_ONLY,
     "admin.audit_log": ADMIN_ONLY,
+    "admin.mail": ADMIN_ONLY,
+    "admin.retry_mail": ADMIN_ONLY,
     "activity.index": Rule(frozenset({"principal", "coordinator", "admin"})),
     "annexes.index": Rule(SCHOOL_READERS),
     "annexes.attach": Rule(EDITORS),

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
@@ -11,6 +12,7 @@ from ..core.forms import ActionForm
 from ..extensions import db
 from ..organisations.models import Organisation, School, school_kind_label
 from ..planning.milestones import defaults as default_milestones
+from . import mail as outgoing_mail
 from . import services
 from .access import managed_organisation, organisation_managed_for
 from .forms import KIND_LABELS, ROLE_LABELS, InviteForm, MembershipForm, SchoolForm, UserForm, organisation_form
@@ -216,3 +218,31 @@ def resend_invitation(user: User):
 @manage_organisation
 def audit_log(organisation: Organisation):
     return render_template("admin/audit.html", organisation=organisation, events=services.audit_events(organisation))
+
+
+@bp.get("/mail")
+@manage_organisation
+def mail(organisation: Organisation):
+    """The organisation's mail that has not gone out, 50 a page, and a button that sends it again."""
+    rows = outgoing_mail.undelivered(organisation)
+    return render_template(
+        "admin/mail.html",
+        organisation=organisation,
+        page=outgoing_mail.page_of(rows, request.args.get("page", 1, type=int)),
+        total=len(rows),
+        queue=outgoing_mail.queue_state(rows),
+        max_attempts=outgoing_mail.MAX_ATTEMPTS,
+        action_form=ActionForm(),
+    )
+
+
+@bp.post("/mail/retry")
+@manage_organisation
+def retry_mail(organisation: Organisation):
+    if ActionForm().validate_on_submit():
+        count = outgoing_mail.retry(current_user, organisation)
+        if count:
+            flash(ngettext("%(num)d mail is sent again.", "%(num)d mails are sent again.", count), "success")
+        else:
+            flash(_("There was no mail to send again."), "info")
+    return redirect(url_for("admin.mail"))

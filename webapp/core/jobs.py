@@ -141,7 +141,7 @@ def cron_scheduler(entries: list[tuple[Callable, str]], zone: str):
 
 
 def failed() -> list[dict]:
-    """The dead letters: jobs out of tries, with the last line of why they failed."""
+    """The dead letters: jobs out of tries, with their arguments and the last line of why they failed."""
     connection = _connection()
     registry = FailedJobRegistry(QUEUE_NAME, connection=connection)
     found = []
@@ -151,7 +151,13 @@ def failed() -> list[dict]:
         result = job.latest_result()
         error = (result.exc_string or "").strip().splitlines() if result else []
         found.append(
-            {"id": job.id, "function": job.func_name, "ended_at": job.ended_at, "error": error[-1] if error else ""}
+            {
+                "id": job.id,
+                "function": job.func_name,
+                "args": job.args,
+                "ended_at": job.ended_at,
+                "error": error[-1] if error else "",
+            }
         )
     return found
 
