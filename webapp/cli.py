@@ -114,10 +114,12 @@ def worker(burst: bool):
 
 
 #: What the scheduler puts in line, when (cron, Stockholm time): the reminders at 06:00 every day,
-#: and mail that is still pending (its job failed for good, or Redis was down) every five minutes.
+#: mail that is still pending (its job failed for good, or Redis was down) every five minutes, and
+#: the exports past their seven days at 03:00.
 SCHEDULE = (
     ("webapp.reminders.services.reminders_job", "0 6 * * *"),
     ("webapp.core.outbox.deliver_pending_job", "*/5 * * * *"),
+    ("webapp.exports.services.remove_expired_job", "0 3 * * *"),
 )
 
 
@@ -188,6 +190,8 @@ def import_organisation(path: str):
     """Restore an organisation from the zip `export` wrote, into an empty database at the same migration."""
     from pathlib import Path
 
+    from sqlalchemy.exc import DBAPIError
+
     from .archive import services as archive
     from .core import database
 
@@ -198,6 +202,9 @@ def import_organisation(path: str):
     except archive.ArchiveError as exc:
         db.session.rollback()
         raise click.ClickException(str(exc)) from None
+    except DBAPIError as exc:  # rows that do not fit together (a reference to a row not in the file)
+        db.session.rollback()
+        raise click.ClickException(f"the file's rows do not fit together: {str(exc.orig).splitlines()[0]}") from None
     click.echo(f"Imported {sum(rows.values())} rows in {len(rows)} tables from {path}.")
 
 

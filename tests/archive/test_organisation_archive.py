@@ -7,6 +7,7 @@ one line and nothing imported."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import zipfile
 
@@ -209,6 +210,20 @@ def test_a_damaged_or_foreign_file_or_a_full_database_is_refused(app, solna, cop
                 copy_zip.writestr(name, data)
         code, output = _cli(target, "import", str(changed))
         assert code == 1 and message in output, output
+
+    # a row whose value is not what its column holds, in a file whose sums were made to match
+    retyped = tmp_path / "retyped.zip"
+    with zipfile.ZipFile(out) as source, zipfile.ZipFile(retyped, "w") as copy_zip:
+        members = {name: source.read(name) for name in source.namelist()}
+        lines = members["tables/school.jsonl"].decode().splitlines()
+        first = json.loads(lines[0]) | {"created_at": "the day before yesterday"}
+        members["tables/school.jsonl"] = ("\n".join([json.dumps(first), *lines[1:]]) + "\n").encode()
+        manifest["sha256"]["tables/school.jsonl"] = hashlib.sha256(members["tables/school.jsonl"]).hexdigest()
+        members["manifest.json"] = json.dumps(manifest).encode()
+        for name, data in members.items():
+            copy_zip.writestr(name, data)
+    code, output = _cli(target, "import", str(retyped))
+    assert code == 1 and "tables/school.jsonl line 1: ValueError" in output, output
 
     not_a_zip = tmp_path / "notes.zip"
     not_a_zip.write_text("not a zip")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import sqlite3
 from datetime import timedelta
 
 import openpyxl
@@ -119,7 +120,7 @@ def test_the_progress_moves_on_after_every_batch(long_lists, coordinator, login,
         run_id = _start(login(coordinator))
     finally:
         event.remove(engine, "before_cursor_execute", watch)
-    assert seen[-4:] == [2, 4, 6, 7]
+    assert seen[-5:] == [2, 4, 6, 7, 7]  # each batch as it is read, then the rows written
     assert _db.session.get(ExportRun, run_id).rows_done == 7
 
 
@@ -231,3 +232,78 @@ def test_with_redis_a_worker_writes_the_export(queued_app, coordinator):
     done = client.get(f"/exports/{run_id}/progress").get_json()
     assert done["status"] == "done" and done["rows_total"] == 7
     assert len(_rows(client.get(done["file_url"]).get_data())) == 8
+
+
+def test_one_export_at_a_time_each(queued_app, coordinator):
+    client = queued_app.test_client()
+    sign_in_as(client, coordinator)
+    first = _start(client)  # waits in the queue
+    again = client.post("/exports/", data={"file_format": "xlsx"})
+    assert again.status_code == 302 and again.headers["Location"] == f"/exports/{first}"
+    assert "Your previous export is still being written" in client.get(again.headers["Location"]).get_data(as_text=True)
+    assert _db.session.scalar(_db.select(_db.func.count()).select_from(ExportRun)) == 1
+
+
+def test_a_filter_gone_since_the_export_was_asked_for_fails_it_rather_than_widen_it(long_lists, coordinator, login):
+    client = login(coordinator)
+    run_id = _start(client, "csv", action="KA210-SCH")
+    _db.session.rollback()
+    _db.session.execute(
+        _db.update(ExportRun)
+        .where(ExportRun.id == run_id)
+        .values(status=ExportStatus.QUEUED, filters={"school": "999999"}, file_key=None)
+    )
+    _db.session.commit()
+    services.run(run_id)
+    _db.session.rollback()
+    failed = _db.session.get(ExportRun, run_id)
+    assert failed.status == ExportStatus.FAILED and failed.error.startswith("FiltersChanged")
+
+
+def _save_without_waiting(application_id: int) -> None:
+    """A write from a connection of its own that gives up at once if the database is locked."""
+    url = _db.engine.url
+    if url.get_backend_name() == "sqlite":
+        connection = sqlite3.connect(url.database, timeout=0, isolation_level=None)
+        try:
+            connection.execute("BEGIN IMMEDIATE")  # raises "database is locked" if a writer holds it
+            connection.execute("UPDATE application SET title = title || '' WHERE id = ?", (application_id,))
+            connection.execute("COMMIT")
+        finally:
+            connection.close()
+    else:
+        with _db.engine.begin() as other:
+            other.exec_driver_sql("SET LOCAL lock_timeout = '1ms'")
+            other.execute(_db.text("UPDATE application SET title = title || '' WHERE id = :id"), {"id": application_id})
+
+
+def test_no_transaction_is_open_while_the_rows_go_to_the_file(long_lists, coordinator, login, monkeypatch, app):
+    """On SQLite a writing transaction would hold the one write lock: a save elsewhere would wait."""
+    writes = []
+    real = export.rows_of
+
+    def rows_with_a_save_beside(*args, **kwargs):
+        for number, row in enumerate(real(*args, **kwargs)):
+            if number == 0:  # the file is being written: another connection saves, without waiting
+                _save_without_waiting(row[0])
+                writes.append(row[0])
+            yield row
+
+    monkeypatch.setattr(export, "rows_of", rows_with_a_save_beside)
+    run_id = _start(login(coordinator))
+    run = _db.session.get(ExportRun, run_id)
+    assert (run.status, run.error, len(writes)) == (ExportStatus.DONE, "", 1)
+
+
+def test_the_schedulers_clean_up_removes_every_expired_export(long_lists, coordinator, login):
+    client = login(coordinator)
+    old_id = _start(client)
+    _db.session.rollback()
+    old = _db.session.get(ExportRun, old_id)
+    key = old.file_key
+    old.created_at = utcnow() - services.KEEP_FOR - timedelta(minutes=1)
+    _db.session.commit()
+    services.remove_expired_job()
+    assert _db.session.scalar(_db.select(_db.func.count()).select_from(ExportRun)) == 0
+    with pytest.raises(FileNotFoundError):
+        storage().open(key)

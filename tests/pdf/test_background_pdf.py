@@ -39,6 +39,13 @@ def _until_finished(client, progress_url: str, seconds: float = 60) -> dict:
         time.sleep(0.1)
 
 
+def _english(application):
+    """The tests read the page's words in English (the document's `lang` is not the page's)."""
+    application.owner.language = "en"
+    _db.session.commit()
+    return application
+
+
 def _waiting_page(client, application) -> tuple[str, str]:
     response = client.get(f"/applications/{application.id}/dossier.pdf?lang=en")
     assert response.status_code == 302
@@ -49,7 +56,7 @@ def _waiting_page(client, application) -> tuple[str, str]:
 
 
 def test_a_slow_dossier_is_made_in_the_background_and_then_offered(in_background, make, login, app, monkeypatch):
-    application = make.application(title="Läsglädje i Norden")
+    application = _english(make.application(title="Läsglädje i Norden"))
     client = login(application.owner)
     page_url, progress_url = _waiting_page(client, application)
     page = client.get(page_url).get_data(as_text=True)
@@ -74,7 +81,7 @@ def test_a_render_that_outlives_its_time_says_so_and_asking_again_starts_over(
     in_background, make, login, app, monkeypatch
 ):
     monkeypatch.setitem(app.config, "PDF_BACKGROUND_SECONDS", 0.001)
-    application = make.application()
+    application = _english(make.application())
     client = login(application.owner)
     page_url, progress_url = _waiting_page(client, application)
     failed = _until_finished(client, progress_url)
@@ -86,7 +93,7 @@ def test_a_render_that_outlives_its_time_says_so_and_asking_again_starts_over(
 
 
 def test_a_key_that_is_not_a_render_serves_nothing(in_background, make, login):
-    application = make.application()
+    application = _english(make.application())
     client = login(application.owner)
     base = f"/applications/{application.id}/dossier"
     assert client.get(f"{base}/not-a-key").status_code == 404
@@ -105,7 +112,7 @@ def test_a_render_asked_for_twice_is_made_once(in_background, make, login, monke
         return real(html, seconds)
 
     monkeypatch.setattr(render, "html_to_pdf_within", held)
-    application = make.application()
+    application = _english(make.application())
     client = login(application.owner)
     _page, progress_url = _waiting_page(client, application)
     _again, same_progress = _waiting_page(client, application)  # while the first is under way
@@ -139,3 +146,23 @@ def test_with_redis_a_worker_makes_the_pdf(queued_app, make, db):
     done = client.get(progress_url).get_json()
     assert done["status"] == "done"
     assert client.get(done["file_url"]).mimetype == "application/pdf"
+
+
+def test_what_cut_off_renders_leave_goes_after_a_day(in_background, make, login, app):
+    import os
+
+    from webapp.core.storage import storage
+
+    with app.test_request_context():
+        files = storage()
+        files.write(f"{render.RENDERS}/{'b' * 64}.html", b"<p>an application's whole text</p>")
+        files.write(f"{render.RENDERS}/{'c' * 64}.failed", b"took too long")
+        for name in files.oldest_first(render.RENDERS):
+            path = files._path(name)
+            os.utime(path, (path.stat().st_atime, time.time() - render.LEFTOVERS_AFTER_SECONDS - 60))
+    application = _english(make.application())
+    client = login(application.owner)
+    _page, progress_url = _waiting_page(client, application)
+    assert _until_finished(client, progress_url)["status"] == "done"
+    with app.test_request_context():
+        assert storage().oldest_first(render.RENDERS) == []

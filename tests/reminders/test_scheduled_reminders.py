@@ -52,8 +52,8 @@ def test_the_scheduler_puts_the_reminders_in_line_and_a_worker_sends_them_once(q
         for _round in range(2):  # due now, twice (a second scheduler, or a retry)
             for job in scheduler.get_jobs():
                 job.next_enqueue_time = utcnow() - timedelta(seconds=1)
-            assert len(scheduler.enqueue_jobs()) == 2
-        assert jobs.queue().count == 4
+            assert len(scheduler.enqueue_jobs()) == len(SCHEDULE)
+        assert jobs.queue().count == 2 * len(SCHEDULE)
         jobs.work(burst=True)
         assert jobs.failed() == []
         _db.session.remove()

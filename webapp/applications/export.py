@@ -128,18 +128,19 @@ def ordered_ids(user: User, filters: queries.Overview) -> list[int]:
 def rows_of(
     user: User, filters: queries.Overview, ids: list[int], after_batch: Callable[[int], None]
 ) -> Iterator[tuple]:
-    """The rows of `ids`, in that order, read BATCH_ROWS at a time; `after_batch(rows so far)` is
-    called after each batch (it may commit: no cursor is held open between batches). A row that
-    has gone, or no longer matches the filters, since the ids were read is left out."""
+    """The rows of `ids`, in that order, read BATCH_ROWS at a time; `after_batch(rows read so far)`
+    is called once a batch is read, before its rows are handed on (it may end the transaction: they
+    are plain values, and no cursor is held open between batches). A row that has gone, or no
+    longer matches the filters, since the ids were read is left out."""
     query = _query(user, filters)
     stages, states = _labels()
     done = 0
     for start in range(0, len(ids), BATCH_ROWS):
         batch = ids[start : start + BATCH_ROWS]
         found = {row[0]: row for row in db.session.execute(query.where(Application.id.in_(batch)))}
-        yield from _typed((found[id_] for id_ in batch if id_ in found), stages, states)
         done += len(batch)
         after_batch(done)
+        yield from _typed((found[id_] for id_ in batch if id_ in found), stages, states)
 
 
 def _labels() -> tuple[dict[str, str], dict[str, str]]:

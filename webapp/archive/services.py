@@ -156,7 +156,13 @@ def export_organisation(organisation: Organisation, out: Path) -> dict[str, int]
     """Writes the zip; how many rows each table gave."""
     rules = OWNED()
     taken: dict[str, set] = {"organisation": {organisation.id}}
-    connection = db.session.connection()
+    organisation_id = organisation.id
+    db.session.commit()
+    # One snapshot for every table: on a live server rows keep coming, and a partner must not name a
+    # directory entry made after that table was read. (SQLite's one read transaction is one already.)
+    options = {"isolation_level": "REPEATABLE READ", "postgresql_readonly": True}
+    connection = db.session.connection(execution_options=options if db.engine.dialect.name == "postgresql" else {})
+    organisation = db.session.get(Organisation, organisation_id)
     rows_by_table: dict[str, list[dict]] = {}
     # Parents first, but the people last of all: their ids are gathered from every other row.
     tables = _tables()
@@ -215,6 +221,10 @@ def _write_zip(out: Path, organisation: Organisation, rows_by_table: dict[str, l
     return manifest["rows"]
 
 
+#: The most a file may unpack to: past it, it is not an export of ours (or is a zip bomb).
+MAX_UNPACKED_BYTES = 20 * 1024**3
+
+
 def import_organisation(path: Path) -> dict[str, int]:
     """Restores the zip into this database, which must be empty and at the zip's migration; all
     or nothing. How many rows each table got."""
@@ -222,6 +232,10 @@ def import_organisation(path: Path) -> dict[str, int]:
         archive = zipfile.ZipFile(path)
     except (OSError, zipfile.BadZipFile) as exc:
         raise ArchiveError(f"{path} is not a Grantpath organisation file ({exc})") from None
+    unpacked = sum(info.file_size for info in archive.infolist())
+    if unpacked > MAX_UNPACKED_BYTES:
+        archive.close()
+        raise ArchiveError(f"{path} would unpack to {unpacked} bytes, more than any organisation's export")
     with archive:
         manifest = _manifest(archive)
         connection = db.session.connection()
@@ -229,11 +243,7 @@ def import_organisation(path: Path) -> dict[str, int]:
         _check_empty(connection)
         counts = {}
         for table in _tables():
-            rows = [
-                _decode(table, json.loads(line), archive)
-                for line in archive.read(f"tables/{table.name}.jsonl").decode().splitlines()
-                if line
-            ]
+            rows = _rows_of(archive, table)
             if len(rows) != manifest["rows"].get(table.name, 0):
                 raise ArchiveError(
                     f"{table.name}: {len(rows)} rows, the manifest says {manifest['rows'].get(table.name)}"
@@ -243,6 +253,24 @@ def import_organisation(path: Path) -> dict[str, int]:
             counts[table.name] = len(rows)
         _move_sequences(connection)
     return counts
+
+
+def _rows_of(archive: zipfile.ZipFile, table: Table) -> list[dict]:
+    """A table's rows from the zip, each checked as it is decoded: any fault is one line naming it."""
+    rows = []
+    for number, line in enumerate(archive.read(f"tables/{table.name}.jsonl").decode().splitlines(), start=1):
+        if not line:
+            continue
+        try:
+            row = json.loads(line)
+            if not isinstance(row, dict):
+                raise TypeError("not an object")
+            rows.append(_decode(table, row, archive))
+        except ArchiveError:
+            raise
+        except (ValueError, TypeError, KeyError) as exc:
+            raise ArchiveError(f"tables/{table.name}.jsonl line {number}: {type(exc).__name__}: {exc}") from None
+    return rows
 
 
 def _manifest(archive: zipfile.ZipFile) -> dict:

@@ -42,10 +42,27 @@ def inline_rows() -> int:
     return int(current_app.config.get("EXPORT_INLINE_ROWS") or DEFAULT_INLINE_ROWS)
 
 
+class AlreadyRunning(Exception):
+    """The person has an export that is still being written: one at a time each."""
+
+    def __init__(self, run: ExportRun):
+        super().__init__(run.id)
+        self.run = run
+
+
 def start(user: User, filters: queries.Overview, file_format: str, language: str, total: int) -> ExportRun:
-    """Records the export and has it run once the request has committed."""
+    """Records the export and has it run once the request has committed. One at a time per person:
+    without a queue the web process writes them, and nobody should hold all its threads."""
     if file_format not in FORMATS:
         raise ValueError(file_format)
+    unfinished = db.session.scalars(
+        db.select(ExportRun).where(
+            ExportRun.user_id == user.id, ExportRun.status.in_([ExportStatus.QUEUED, ExportStatus.RUNNING])
+        )
+    ).all()
+    for earlier in unfinished:
+        if not stalled(earlier):
+            raise AlreadyRunning(earlier)
     _remove_expired()
     run = ExportRun(user=user, file_format=file_format, filters=filters.args(), language=language, rows_total=total)
     db.session.add(run)
@@ -70,12 +87,13 @@ def recent(user: User):
 
 def run(run_id: int) -> None:
     """The job: writes the file, moving the progress on after every batch; records a failure on the
-    run (its page says so) rather than raising, as a retry would fail the same way."""
-    with database.writes():  # on SQLite each batch's transaction may write its progress
-        try:
-            _run(run_id)
-        finally:
-            db.session.remove()
+    run (its page says so) rather than raising, as a retry would fail the same way. Reads and
+    writes are short transactions of their own, and none is open while rows go to the file: on
+    SQLite a writing transaction would hold the one write lock, and saves elsewhere would wait."""
+    try:
+        _run(run_id)
+    finally:
+        db.session.remove()
 
 
 def _run(run_id: int) -> None:
@@ -95,24 +113,33 @@ def _run(run_id: int) -> None:
 def _claim(run_id: int) -> bool:
     """Takes the run, if it waits or its earlier attempt stopped: only one attempt can."""
     now = utcnow()
-    taken = db.session.execute(
-        update(ExportRun)
-        .where(
-            ExportRun.id == run_id,
-            or_(
-                ExportRun.status == ExportStatus.QUEUED,
-                (ExportRun.status == ExportStatus.RUNNING) & (ExportRun.heartbeat_at < now - STALLED_AFTER),
-            ),
-        )
-        .values(status=ExportStatus.RUNNING, heartbeat_at=now, rows_done=0, error="")
-    ).rowcount
-    db.session.commit()
+    db.session.commit()  # no read transaction of ours is open when the write begins
+    with database.writes():
+        taken = db.session.execute(
+            update(ExportRun)
+            .where(
+                ExportRun.id == run_id,
+                or_(
+                    ExportRun.status == ExportStatus.QUEUED,
+                    (ExportRun.status == ExportStatus.RUNNING) & (ExportRun.heartbeat_at < now - STALLED_AFTER),
+                ),
+            )
+            .values(status=ExportStatus.RUNNING, heartbeat_at=now, rows_done=0, error="")
+        ).rowcount
+        db.session.commit()
     return taken == 1
 
 
 def _record(run_id: int, **values) -> None:
-    db.session.execute(update(ExportRun).where(ExportRun.id == run_id).values(heartbeat_at=utcnow(), **values))
+    """A short writing transaction of its own, after ending whatever read was open."""
     db.session.commit()
+    with database.writes():
+        db.session.execute(update(ExportRun).where(ExportRun.id == run_id).values(heartbeat_at=utcnow(), **values))
+        db.session.commit()
+
+
+class FiltersChanged(Exception):
+    """A filter the export was asked with no longer exists (a school removed): the file would hold more."""
 
 
 def _write(run: ExportRun) -> str:
@@ -121,28 +148,53 @@ def _write(run: ExportRun) -> str:
     with force_locale(run.language):
         # Checked again as the user is now: a school or role taken away since is no longer exported.
         filters, _schools, _rounds = queries.overview_for(user, MultiDict(run.filters))
+        if filters.args() != run.filters:
+            raise FiltersChanged(f"asked for {run.filters}, now only {filters.args()} apply")
         ids = export.ordered_ids(user, filters)
         _record(run_id, rows_total=len(ids))
         values = export.rows_of(user, filters, ids, lambda done: _record(run_id, rows_done=done))
+        written = 0
+
+        def counted(rows):
+            nonlocal written
+            for row in rows:
+                written += 1
+                yield row
+
         with storage().writer(key) as file:
             if file_format == "csv":
                 file.write(export.csv_header())
-                for piece in export.csv_body(values):
+                for piece in export.csv_body(counted(values)):
                     file.write(piece)
             else:
-                export.write_xlsx(file, values)
+                export.write_xlsx(file, counted(values))
+    _record(run_id, rows_total=written, rows_done=written)  # rows gone since the ids were read are not counted
     return key
 
 
-def _remove_expired() -> None:
+def remove_expired_job() -> None:
+    """The scheduler's daily clean-up (`flask --app webapp scheduler`): every expired export."""
+    try:
+        removed = True
+        while removed:
+            db.session.commit()
+            with database.writes():  # each batch a writing transaction from its start (SQLite)
+                removed = _remove_expired(limit=500)
+                db.session.commit()
+    finally:
+        db.session.remove()
+
+
+def _remove_expired(limit: int = 100) -> int:
     """Exports older than KEEP_FOR go, their files first (a file left by a failed delete is only
-    disk; a run without its file would be a broken link)."""
+    disk; a run without its file would be a broken link); how many. Also when an export starts."""
     cutoff = utcnow() - KEEP_FOR
     expired = db.session.execute(
-        db.select(ExportRun.id, ExportRun.file_key).where(ExportRun.created_at < cutoff).limit(100)
+        db.select(ExportRun.id, ExportRun.file_key).where(ExportRun.created_at < cutoff).limit(limit)
     ).all()
     for _id, key in expired:
         if key:
             storage().delete(key)
     if expired:
         db.session.execute(db.delete(ExportRun).where(ExportRun.id.in_([id_ for id_, _key in expired])))
+    return len(expired)

@@ -3,7 +3,7 @@ list's export link leads to), its page with the progress and then the file, and 
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -41,7 +41,11 @@ def start():
             too_many=True,
             max_rows=export.MAX_EXPORT_ROWS,
         ), 422
-    run = services.start(current_user, filters, form.file_format.data, current_language(), total)
+    try:
+        run = services.start(current_user, filters, form.file_format.data, current_language(), total)
+    except services.AlreadyRunning as busy:
+        flash(_("Your previous export is still being written. When it is ready, start the next one."), "warning")
+        return redirect(url_for("exports.show", run_id=busy.run.id))
     return redirect(url_for("exports.show", run_id=run.id))
 
 

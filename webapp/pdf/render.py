@@ -131,7 +131,20 @@ def cache_key(template: str, context: dict, language: str) -> str:
 
 
 def cached(key: str) -> bytes | None:
-    return storage().read(f"{CACHE}/{key}.pdf")
+    """The cached PDF, or None; a storage that does not answer is a miss (the PDF is made again)."""
+    try:
+        return storage().read(f"{CACHE}/{key}.pdf")
+    except Exception:
+        log.exception("The PDF cache could not be read; rendering %s again", key)
+        return None
+
+
+def _ready(key: str) -> bool:
+    try:
+        return storage().modified(f"{CACHE}/{key}.pdf") is not None
+    except Exception:
+        log.exception("The PDF cache could not be read")
+        return False
 
 
 def pdf(template: str, context: dict, language: str, stamp: dict | None = None) -> bytes:
@@ -160,14 +173,18 @@ def prepare(template: str, context: dict, language: str, stamp: dict | None = No
     if data is not None:
         return data
     if not _under_way(key):
+        _remove_leftovers()
         storage().delete(f"{RENDERS}/{key}.failed")  # asked again: try again
         storage().write(f"{RENDERS}/{key}.html", render_html(template, {**context, **(stamp or {})}, language).encode())
         _start(key)
     until = time.monotonic() + float(current_app.config["PDF_WAIT_SECONDS"])
+    pause = 0.05
     while True:
         state, found = status(key)
         if state == "done":
-            return found
+            data = cached(key)
+            if data is not None:
+                return data
         if state == "failed":
             raise RenderFailed(found)
         left = until - time.monotonic()
@@ -176,19 +193,25 @@ def prepare(template: str, context: dict, language: str, stamp: dict | None = No
         finished = _local.get(key)
         if finished is not None:  # this process renders it: woken the moment it is done
             finished.wait(left)
-        else:  # a worker renders it: look again shortly
-            time.sleep(min(left, 0.05))
+        else:  # a worker renders it: look again, less often as it takes longer
+            time.sleep(min(left, pause))
+            pause = min(pause * 2, 0.5)
 
 
 #: key -> set once this process's render of it has finished
 _local: dict[str, threading.Event] = {}
+#: Background renders this process runs at once without a queue (each forks a WeasyPrint child).
+PDF_LOCAL_RENDERS = 2
+_render_slots = threading.BoundedSemaphore(PDF_LOCAL_RENDERS)
+#: What a render leaves in RENDERS (an interrupted one's HTML, a failure's reason) goes after this.
+LEFTOVERS_AFTER_SECONDS = 24 * 3600
 
 
-def status(key: str) -> tuple[str, bytes | str | None]:
-    """("done", the PDF), ("failed", why), ("running", None) or ("unknown", None): no such render."""
-    data = cached(key)
-    if data is not None:
-        return "done", data
+def status(key: str) -> tuple[str, str | None]:
+    """("done", None), ("failed", why), ("running", None) or ("unknown", None): no such render.
+    Asks the storage whether the file is there, without reading it."""
+    if _ready(key):
+        return "done", None
     failure = storage().read(f"{RENDERS}/{key}.failed")
     if failure is not None:
         return "failed", failure.decode()
@@ -214,7 +237,16 @@ def _start(key: str) -> None:
 
     def render_here() -> None:
         try:
-            render_job(key)
+            # At most PDF_LOCAL_RENDERS at once in this process; the others wait their turn (and
+            # fail as too slow if it does not come within their time).
+            if _render_slots.acquire(timeout=float(current_app.config["PDF_BACKGROUND_SECONDS"])):
+                try:
+                    render_job(key)
+                finally:
+                    _render_slots.release()
+            else:
+                storage().write(f"{RENDERS}/{key}.failed", b"waited too long for a free renderer")
+                storage().delete(f"{RENDERS}/{key}.html")
         finally:
             finished.set()
             _local.pop(key, None)
@@ -240,6 +272,18 @@ def render_job(key: str) -> None:
     else:
         _store(key, data)
     storage().delete(f"{RENDERS}/{key}.html")
+
+
+def _remove_leftovers() -> None:
+    """The HTML of renders that were cut off (their process died) and old failure notes: the HTML
+    holds the application's whole text, so it is not kept longer than a day."""
+    files = storage()
+    cutoff = time.time() - LEFTOVERS_AFTER_SECONDS
+    for name in files.oldest_first(RENDERS):
+        modified = files.modified(name)
+        if modified is None or modified >= cutoff:
+            break
+        files.delete(name)
 
 
 def _store(key: str, data: bytes) -> None:
