@@ -81,6 +81,7 @@ def _build(config: dict | None) -> Flask:
     from .directory import access as _directory_access  # noqa: F401  (registers its permission)
     from .directory.views import bp as directory_bp
     from .documents.views import bp as documents_bp
+    from .docx.views import bp as docx_bp
     from .exports import access as _export_access  # noqa: F401  (registers its permission)
     from .exports.views import bp as exports_bp
     from .feeds.views import bp as feeds_bp
@@ -106,6 +107,7 @@ def _build(config: dict | None) -> Flask:
         chooser_bp,
         partners_bp,
         pdf_bp,
+        docx_bp,
         documents_bp,
         annexes_bp,
         directory_bp,

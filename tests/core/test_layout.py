@@ -19,6 +19,7 @@ FEATURES = {
     "budgets",
     "directory",
     "documents",
+    "docx",
     "home",
     "lifecycle",
     "organisations",

@@ -102,6 +102,16 @@ def _field(fdef, values: dict, participants) -> dict:
     }
 
 
+def _deadline_line(moment, call_round) -> str:
+    """The deadline as the call states it ("5 mars 2026 kl. 12.00 (Bryssel)"), with Stockholm's
+    time before it only where the clock differs from the call's."""
+    local = format_moment(moment)
+    official = registry.deadline_text(moment, call_round)
+    if not official or local in official:
+        return official or local
+    return f"{local} ({official})"
+
+
 def _timeline(definition, answers: dict, application: Application) -> list[dict]:
     """Start and end of the project, every dated activity, and the deadline: where each date sits in
     the answers is the definition's `timeline` mapping."""
@@ -172,8 +182,7 @@ def dossier(application: Application, language: str) -> dict:
             "programme": registry.programme(definition.programme).name,
             "national_agency": definition.national_agency,
             "call_round": call_round.label.get(language) if call_round else application.call_round,
-            "deadline": format_moment(application.deadline),
-            "deadline_official": registry.deadline_text(application.deadline, call_round),
+            "deadline": _deadline_line(application.deadline, call_round),
             "deadline_confirmed": bool(call_round and call_round.confirmed),
             "status": str(state.label),
             "draft": not state.sent,
