@@ -193,14 +193,20 @@ def test_a_bad_format_or_a_list_past_the_limit_is_refused_with_a_message(long_li
     assert _db.session.scalar(_db.select(_db.func.count()).select_from(ExportRun)) == 1
 
 
-def test_exports_older_than_a_week_go_with_their_files_when_the_next_starts(long_lists, coordinator, login):
-    client = login(coordinator)
+def _expired_export(client) -> str:
+    """An export made now and then aged past KEEP_FOR: its file's key."""
     old_id = _start(client)
     _db.session.rollback()
     old = _db.session.get(ExportRun, old_id)
-    key = old.file_key
     old.created_at = utcnow() - services.KEEP_FOR - timedelta(minutes=1)
+    key = old.file_key
     _db.session.commit()
+    return key
+
+
+def test_exports_older_than_a_week_go_with_their_files_when_the_next_starts(long_lists, coordinator, login):
+    client = login(coordinator)
+    key = _expired_export(client)
     _start(client)
     _db.session.rollback()
     (left,) = _db.session.scalars(_db.select(ExportRun))  # SQLite may give the new run the old one's id
@@ -296,13 +302,7 @@ def test_no_transaction_is_open_while_the_rows_go_to_the_file(long_lists, coordi
 
 
 def test_the_schedulers_clean_up_removes_every_expired_export(long_lists, coordinator, login):
-    client = login(coordinator)
-    old_id = _start(client)
-    _db.session.rollback()
-    old = _db.session.get(ExportRun, old_id)
-    key = old.file_key
-    old.created_at = utcnow() - services.KEEP_FOR - timedelta(minutes=1)
-    _db.session.commit()
+    key = _expired_export(login(coordinator))
     services.remove_expired_job()
     assert _db.session.scalar(_db.select(_db.func.count()).select_from(ExportRun)) == 0
     with pytest.raises(FileNotFoundError):

@@ -80,7 +80,7 @@ def test_per_year_and_programme_counts_applications_grants_and_euros(known):
 def test_per_school_counts_each_outcome_most_applications_first(known):
     page = queries.per_school(known["coordinator"], queries.Overview(), None)
     assert (page.page, page.pages, page.total) == (1, 1, 2)
-    beta, alfa = page.rows
+    beta, alfa = page.items
     assert (beta.name, beta.applications) == ("Betaskolan", 5)
     assert beta.outcomes == {"granted": 0, "rejected": 0, "reserve_list": 1, "waiting": 1, WRITING: 3}
     assert (alfa.name, alfa.applications) == ("Alfaskolan", 4)

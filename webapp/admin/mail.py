@@ -6,16 +6,16 @@ message's body or attachment (a mailed link is a credential)."""
 from __future__ import annotations
 
 import logging
-import math
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import or_, update
 
 from ..auth.models import Membership, User
-from ..core import audit, jobs
+from ..core import audit, jobs, paging
 from ..core.models import utcnow
 from ..core.outbox import CLAIM_EXPIRES, MAX_ATTEMPTS, OutboxMessage
+from ..core.paging import Page
 from ..extensions import db
 from ..organisations.models import Organisation
 
@@ -41,36 +41,8 @@ class MailRow:
         return self.attempts >= MAX_ATTEMPTS
 
 
-@dataclass(frozen=True)
-class Page:
-    """A page of a list already in memory, shaped for the `pager` macro."""
-
-    items: list
-    page: int
-    pages: int
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
-
-
 def page_of(rows: list, number: int | None, per_page: int = PER_PAGE) -> Page:
-    """Page `number` (1-based; below 1 the first, past the end the last) of `rows`."""
-    pages = max(math.ceil(len(rows) / per_page), 1)
-    number = min(max(number or 1, 1), pages)
-    return Page(rows[(number - 1) * per_page : number * per_page], number, pages)
+    return paging.page_of(rows, number, per_page)
 
 
 def _emails(organisation: Organisation) -> set[str]:

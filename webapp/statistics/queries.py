@@ -11,6 +11,7 @@ from sqlalchemy import case, func
 from ..applications.models import Application, Outcome
 from ..applications.queries import Overview, narrowed
 from ..auth.models import User
+from ..core.paging import Page, page_number
 from ..extensions import db
 from ..lifecycle import Status, statuses
 from ..organisations.models import School
@@ -52,32 +53,6 @@ class SchoolOutcomes:
     name: str
     applications: int
     outcomes: dict[str, int]
-
-
-@dataclass(frozen=True)
-class SchoolPage:
-    """A page of the per-school counts, with what the `pager` macro asks of a page."""
-
-    rows: list[SchoolOutcomes]
-    page: int
-    pages: int
-    total: int
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
 
 
 def _counted(condition):
@@ -130,14 +105,13 @@ def per_year(user: User, filters: Overview) -> list[YearProgramme]:
     ]
 
 
-def per_school(user: User, filters: Overview, page: int | None) -> SchoolPage:
+def per_school(user: User, filters: Overview, page: int | None) -> Page:
     """Page `page` of the schools with narrowed applications, most applications first, then by
     name: each school's applications counted by outcome. A page past the last answers the last."""
     total = db.session.scalar(
         _narrowed_applications((func.count(func.distinct(Application.school_id)),), user, filters)
     )
-    pages = max(1, -(-total // SCHOOLS_PER_PAGE))
-    number = min(max(page or 1, 1), pages)
+    number, pages = page_number(page, total, SCHOOLS_PER_PAGE)
     applications = func.count(Application.id)
     query = (
         _narrowed_applications(
@@ -155,4 +129,4 @@ def per_school(user: User, filters: Overview, page: int | None) -> SchoolPage:
         outcomes = dict(zip(OUTCOMES, (int(n) for n in counts), strict=True))
         outcomes[WRITING] = count - sum(outcomes.values())
         rows.append(SchoolOutcomes(school_id, name, count, outcomes))
-    return SchoolPage(rows, number, pages, total)
+    return Page(rows, number, pages, total)  # rows: SchoolOutcomes

@@ -11,6 +11,7 @@ from flask_login import current_user
 from ..applications import queries as applications
 from ..core import access
 from ..core.i18n import format_euro, format_number
+from ..core.paging import Page
 from ..lifecycle import STAGES, STATES
 from ..programmes import registry
 from . import charts, queries
@@ -58,11 +59,11 @@ def year_charts(rows: list[queries.YearProgramme]) -> dict:
     }
 
 
-def school_chart(page: queries.SchoolPage) -> charts.Chart | None:
+def school_chart(page: Page) -> charts.Chart | None:
     return charts.stacked_rows(
-        [row.name for row in page.rows],
+        [row.name for row in page.items],
         [str(label) for label in OUTCOME_LABELS.values()],
-        [[row.outcomes[key] for key in OUTCOME_LABELS] for row in page.rows],
+        [[row.outcomes[key] for key in OUTCOME_LABELS] for row in page.items],
         format_number,
     )
 
