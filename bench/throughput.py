@@ -34,7 +34,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
-sys.path.insert(0, str(ROOT / "bench"))
+# The benchmarks' own folder last: bench/docx.py must not stand in for python-docx (`import docx`).
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"] + [str(ROOT / "bench")]
 
 GOALS = {"application_ratio": 0.5, "start_ratio": 0.4, "p99_ms": 150.0, "rss_growth": 0.10}
 DATABASE = "postgresql://postgres@127.0.0.1/test"
