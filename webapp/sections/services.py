@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass
 
+from flask import g, has_request_context, request
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import Select
@@ -94,13 +95,21 @@ class Report:
 
 
 def report(application: Application) -> Report | None:
+    """What is left in each stage. A page that only reads (GET) asks it several times (the page, the
+    lifecycle's requirements): worked out once per request, as nothing it reads changes meanwhile."""
+    reading = has_request_context() and request.method in ("GET", "HEAD")
+    if reading and application.id in g.setdefault("section_reports", {}):
+        return g.section_reports[application.id]
     definition = definition_of(application)
     if definition is None:
         return None
     data = answers(application)
     orgs = participants(application)
     eligible = eligible_countries(definition)
-    return Report(definition, [checks.stage_report(definition, stage, data, orgs, eligible) for stage in Stage])
+    found = Report(definition, [checks.stage_report(definition, stage, data, orgs, eligible) for stage in Stage])
+    if reading:
+        g.section_reports[application.id] = found
+    return found
 
 
 # --- Saving: each piece of content as a whole, only over the version the editor was built from ----
