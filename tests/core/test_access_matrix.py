@@ -90,6 +90,7 @@ RULES = {
     "pdf.dossier_waiting": Rule(SCHOOL_READERS),  # a render under way (tests/pdf/test_background_pdf.py)
     "pdf.dossier_progress": Rule(SCHOOL_READERS),
     "docx.export": Rule(SCHOOL_READERS),  # the application as Word: as the PDF dossier (tests/docx)
+    "docx.partner_letter": Rule(SCHOOL_READERS),
     "documents.download": Rule(SCHOOL_READERS),
     # Only final reports on a published portfolio; the world publishes none (tests/documents).
     "portfolio.final_report": Rule(frozenset(ROLES), public=True, fixed=404),

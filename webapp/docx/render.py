@@ -285,3 +285,87 @@ def document(data: dict, language: str, generated: datetime | None = None) -> by
         for part in (_sections, _partners, _timeline, _self_assessment, _budget, _checklist):
             part(writer, data)
         return writer.bytes()
+
+
+def _blank(label: str, writer: _Writer, value: str = "") -> None:
+    """A line to fill in by hand: the label, then what is known or a line of underscores."""
+    writer.paragraph(f"{label}: " + (value or "_" * 40))
+
+
+def letter(data: dict, language: str, generated: datetime | None = None) -> bytes:
+    """A partner's letter of intent (Nordplus) or mandate (Erasmus+), `data` as pdf.context.letter
+    gives it, for a partner who signs in Word: the PDF letter's own words and blanks."""
+    generated = generated or datetime.now(UTC)
+    data = clean(data)
+    partner, applicant = data["partner"], data["applicant"]
+    with force_locale(language):
+        writer = _Writer(language)
+        properties = writer.doc.core_properties
+        properties.title = data["title"][:255]
+        properties.author = applicant["name"][:255]
+        properties.language = writer.tag
+        properties.created = properties.modified = generated.astimezone(UTC)
+        place = ", ".join(part for part in (partner["city"], partner["country_name"]) if part)
+        writer.paragraph(f"{partner['name']}\n{place}")
+        writer.paragraph(f"{data['programme']} · {data['action_key']}\n{data['call_round']}")
+        project = data["title"] + (
+            f" ({data['title_en']})" if data["title_en"] and data["title_en"] != data["title"] else ""
+        )
+        if data["kind"] == "letter_of_intent":
+            writer.paragraph(_("Letter of intent"), "Title")
+            _blank(_("Application ID in Espresso"), writer)
+            writer.fact(_("Project"), project)
+            writer.fact(_("Programme"), data["action_name"])
+            writer.fact(_("Coordinator"), f"{applicant['name']}, {applicant['city']}, {applicant['country_name']}")
+            writer.paragraph(
+                _(
+                    "%(partner)s confirms that it takes part in the project above as a partner, coordinated by %(coordinator)s, and will carry out its share of the activities described in the application if the project is granted.",
+                    partner=partner["name"],
+                    coordinator=applicant["name"],
+                )
+            )
+            _blank(_("Our role in the project"), writer)
+            signers = [
+                (_("Legal representative"), [(_("Name and title"), ""), (_("Place and date"), "")]),
+                (
+                    _("Project coordinator at the organisation"),
+                    [(_("Name"), partner.get("contact") or ""), (_("Place and date"), "")],
+                ),
+            ]
+        else:
+            writer.paragraph(_("Mandate"), "Title")
+            writer.fact(_("Project"), project)
+            writer.fact(_("Action"), f"{data['action_key']} – {data['action_name']}")
+            writer.fact(
+                _("Applicant and coordinator"),
+                f"{applicant['name']}, {applicant['country_name']}, OID {applicant['oid'] or '–'}",
+            )
+            writer.fact(_("Partner"), f"{partner['name']}, {partner['country_name']}, OID {partner['oid'] or '_' * 12}")
+            writer.paragraph(
+                _(
+                    "I, the undersigned, legal representative of %(partner)s, authorise %(coordinator)s to apply for the project above on our behalf to the national agency (%(agency)s), to sign the grant agreement and its amendments if the project is granted, and to receive the grant and distribute it among the partners as agreed.",
+                    partner=partner["name"],
+                    coordinator=applicant["name"],
+                    agency=data["national_agency"],
+                )
+            )
+            writer.paragraph(
+                _(
+                    "%(partner)s undertakes to take part in the project as described in the application and to meet the obligations that the grant agreement places on partners.",
+                    partner=partner["name"],
+                )
+            )
+            signers = [
+                (
+                    _("Legal representative of %(partner)s", partner=partner["name"]),
+                    [(_("Name and title"), ""), (_("Place and date"), "")],
+                )
+            ]
+        for role, lines in signers:
+            writer.paragraph("")
+            writer.paragraph("_" * 40)
+            writer.paragraph(role, bold=True)
+            for line, value in lines:
+                _blank(line, writer, value)
+        writer.paragraph(_("Generated %(when)s by Grantpath", when=format_moment(generated)), italic=True)
+        return writer.bytes()
