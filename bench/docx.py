@@ -15,7 +15,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 # Run as a script, this folder comes first on the path, and this file would be `import docx`.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"] + [str(ROOT / "bench")]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
@@ -82,19 +82,15 @@ def bare(plan: dict, by_id: bool = False) -> bytes:
 
 
 def main() -> int:
-    from support import build_app, reset_schema
-    from webapp import demo
+    from _baseline import demo_application
     from webapp.applications.models import Application
     from webapp.docx import render
     from webapp.extensions import db
     from webapp.pdf import context
 
-    workdir = Path(tempfile.mkdtemp(prefix="grantpath-bench-"))
-    app = build_app(f"sqlite:///{workdir / 'bench.sqlite'}", FILE_STORAGE_DIR=str(workdir / "files"), SERVER_NAME=None)
-    reset_schema(app)
+    app, application_id = demo_application(Path(tempfile.mkdtemp(prefix="grantpath-bench-")))
     with app.app_context():
-        demo.load()
-        application = db.session.scalar(db.select(Application).where(Application.action_key == "KA220-SCH"))
+        application = db.session.get(Application, application_id)
 
         def through_grantpath() -> bytes:
             return render.document(context.dossier(application, "sv"), "sv", generated=GENERATED)

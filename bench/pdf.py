@@ -31,19 +31,17 @@ def rss_mb() -> float:
 def main() -> int:
     from weasyprint import HTML
 
-    from support import build_app, reset_schema, sign_in_as
-    from webapp import demo
+    from _baseline import demo_application
+    from support import sign_in_as
     from webapp.applications.models import Application
     from webapp.auth.models import User
     from webapp.extensions import db
     from webapp.pdf import context, render
 
     workdir = Path(tempfile.mkdtemp(prefix="grantpath-bench-"))
-    app = build_app(f"sqlite:///{workdir / 'bench.sqlite'}", FILE_STORAGE_DIR=str(workdir / "files"), SERVER_NAME=None)
-    reset_schema(app)
+    app, application_id = demo_application(workdir)
     with app.app_context():
-        demo.load()
-        application = db.session.scalar(db.select(Application).where(Application.action_key == "KA220-SCH"))
+        application = db.session.get(Application, application_id)
         teacher = db.session.scalar(db.select(User).where(User.email == "teacher@example.org"))
 
         def through_grantpath() -> bytes:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-from flask_babel import force_locale
+from flask_babel import force_locale, gettext
 
 
 def _collapse(text: str) -> str:
@@ -143,6 +143,12 @@ def flashes(html: str) -> list[tuple[str, str]]:
 def numbers(text: str) -> list[int]:
     """The whole numbers a text mentions (thousands separators of either language allowed)."""
     return [int(re.sub(r"[\s\u00a0,]", "", n)) for n in re.findall(r"\d+(?:[\u00a0 ,]\d{3})*", text)]
+
+
+def words(language: str, *messages: str) -> list[str]:
+    """The app's own messages (their English msgids) as they read in `language`."""
+    with force_locale(language):
+        return [gettext(m) for m in messages]
 
 
 def say(message, language: str = "sv") -> str:

@@ -133,13 +133,9 @@ def scheduler():
 
 
 def scheduled_jobs() -> list[tuple]:
-    import importlib
+    from .core.jobs import function_at
 
-    entries = []
-    for path, cron in SCHEDULE:
-        module, _dot, name = path.rpartition(".")
-        entries.append((getattr(importlib.import_module(module), name), cron))
-    return entries
+    return [(function_at(path), cron) for path, cron in SCHEDULE]
 
 
 @jobs_cli.command("failed")

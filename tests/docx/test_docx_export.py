@@ -11,6 +11,7 @@ from docx.text.paragraph import Paragraph
 from flask_babel import force_locale, gettext
 
 import docx
+from pages import words
 from webapp.auth.models import Role
 from webapp.core.i18n import format_number
 from webapp.docx import render
@@ -19,11 +20,6 @@ from webapp.pdf import context
 from webapp.sections import services as sections
 
 OBJECTIVES = "Eleverna arbetar med de globala målen."
-
-
-def words(language: str, *messages: str) -> list[str]:
-    with force_locale(language):
-        return [gettext(m) for m in messages]
 
 
 def url(application, lang: str | None = None) -> str:

@@ -6,18 +6,12 @@ from __future__ import annotations
 
 import io
 
-from flask_babel import force_locale, gettext
-
 import docx
+from pages import words
 
 
 def _text(data: bytes) -> str:
     return "\n".join(paragraph.text for paragraph in docx.Document(io.BytesIO(data)).paragraphs)
-
-
-def _words(language: str, *messages: str) -> list[str]:
-    with force_locale(language):
-        return [gettext(m) for m in messages]
 
 
 def test_a_nordplus_letter_of_intent_and_an_erasmus_mandate_in_word(login, make, db):
@@ -29,14 +23,14 @@ def test_a_nordplus_letter_of_intent_and_an_erasmus_mandate_in_word(login, make,
     assert response.status_code == 200 and response.mimetype.endswith("wordprocessingml.document")
     assert response.headers["Content-Disposition"].startswith("attachment;")
     text = _text(response.data)
-    letter_of_intent, signed_by, mandate = _words("sv", "Letter of intent", "Legal representative", "Mandate")
+    letter_of_intent, signed_by, mandate = words("sv", "Letter of intent", "Legal representative", "Mandate")
     assert letter_of_intent in text and mandate not in text
     assert "Valmieras Valsts ģimnāzija" in text and "\x0b" not in text  # a character XML cannot hold is dropped
     assert "Ilze Kalniņa" in text and signed_by in text and "Läsglädje" in text
     assert docx.Document(io.BytesIO(response.data)).paragraphs[2].style.name == "Title"
     english = _text(client.get(f"/applications/{nordplus.id}/partners/{partner.id}/letter.docx?lang=en").data)
     assert all(
-        word in english for word in _words("en", "Letter of intent", "Legal representative", "Our role in the project")
+        word in english for word in words("en", "Letter of intent", "Legal representative", "Our role in the project")
     )
 
     erasmus = make.application(action_key="KA210-SCH", call_round="2027-R1")
@@ -45,7 +39,7 @@ def test_a_nordplus_letter_of_intent_and_an_erasmus_mandate_in_word(login, make,
     mandate_text = _text(
         login(erasmus.owner).get(f"/applications/{erasmus.id}/partners/{italian.id}/letter.docx?lang=en").data
     )
-    (mandate, letter_of_intent) = _words("en", "Mandate", "Letter of intent")
+    (mandate, letter_of_intent) = words("en", "Mandate", "Letter of intent")
     assert mandate in mandate_text and letter_of_intent not in mandate_text
     assert "Liceo Sportivo Bologna" in mandate_text and erasmus.school.name in mandate_text
     assert "authorise" in mandate_text

@@ -8,9 +8,10 @@ from datetime import UTC, date, datetime
 
 import pytest
 from babel import Locale
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale
 from pypdf import PdfReader
 
+from pages import words
 from webapp.auth.models import Role
 from webapp.core.i18n import format_day, format_moment
 from webapp.lifecycle import Status
@@ -27,12 +28,6 @@ def _pdf_cache(app, tmp_path, monkeypatch):
 def text_of(data: bytes) -> tuple[str, PdfReader]:
     reader = PdfReader(io.BytesIO(data))
     return "\n".join(page.extract_text() for page in reader.pages), reader
-
-
-def words(language: str, *messages: str) -> list[str]:
-    """The PDF templates' own words (their gettext messages) in `language`."""
-    with force_locale(language):
-        return [gettext(m) for m in messages]
 
 
 def page_footer(language: str, number: int, pages: int | None = None) -> str:

@@ -71,7 +71,7 @@ def later(function_path: str, *args) -> None:
     elif enabled():
         enqueue(function_path, *args)
     else:
-        _function(function_path)(*args)
+        function_at(function_path)(*args)
 
 
 def dispatch_later(response) -> None:
@@ -84,7 +84,7 @@ def dispatch_later(response) -> None:
                 continue
             except Exception:  # Redis is down: what the request saved still gets its job done
                 log.exception("The job queue refused %s; running it after the response", function_path)
-        response.call_on_close(in_app_context(_function(function_path), *args))
+        response.call_on_close(in_app_context(function_at(function_path), *args))
 
 
 def forget_later() -> None:
@@ -110,7 +110,8 @@ def in_app_context(function: Callable, *args) -> Callable[[], None]:
     return run
 
 
-def _function(function_path: str) -> Callable:
+def function_at(function_path: str) -> Callable:
+    """The function "package.module.function" names (a job's, as RQ names it too)."""
     module, _dot, name = function_path.rpartition(".")
     return getattr(importlib.import_module(module), name)
 
